@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Both bootstrap .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | sha1sum | cut -c1-12)
+PORT ?= 8000
+SEED_PRODUCTS ?= 1000
+BENCH_PRODUCTS ?= 10000
+
+.PHONY: run test lint migrate seed bench lock clean-data worker
+
+$(STAMP): requirements/dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	@rm -f $(VENV)/.installed-*
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+
+run: migrate
+	$(BIN)/python manage.py seed_demo --products $(SEED_PRODUCTS) --if-empty
+	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+worker: $(STAMP)
+	$(BIN)/celery -A marketplace worker -B --loglevel=INFO
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py --products $(BENCH_PRODUCTS)
+
+# Re-pin requirements/*.txt from requirements/*.in (hashes, no index address).
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	cd requirements && ../$(BIN)/uv pip compile --python-version 3.11 --generate-hashes \
+	  --no-emit-index-url --no-emit-find-links -q base.in -o base.txt
+	cd requirements && ../$(BIN)/uv pip compile --python-version 3.11 --generate-hashes \
+	  --no-emit-index-url --no-emit-find-links -q dev.in -o dev.txt
+
+clean-data:
+	rm -rf .data

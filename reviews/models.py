@@ -1,0 +1,1 @@
+"""Models of `reviews`: built by its own issue (see docs/architecture.md)."""
