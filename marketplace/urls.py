@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from marketplace.core import bench_views
 from marketplace.core import views as core_views
 
 admin.site.site_header = "Marketplace administration"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include("sellers.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("bench/bare/", bench_views.bare, name="bench-bare"),
     path("", include("catalog.urls")),
 ]
 
