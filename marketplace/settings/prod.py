@@ -5,8 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY, env
 
-if not SECRET_KEY or SECRET_KEY.startswith(("dev-only", "test-only")) or len(SECRET_KEY) < 40:
-    raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 40 characters.")
+_weak_key = len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5  # Django's check security.W009
+if _weak_key or SECRET_KEY.startswith(("dev-only", "test-only", "django-insecure")):
+    raise ImproperlyConfigured("Set SECRET_KEY to a random string of at least 50 characters.")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set ALLOWED_HOSTS to the host names this site answers to.")
 if DEBUG:

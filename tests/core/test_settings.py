@@ -1,0 +1,109 @@
+"""The production settings refuse to start without real secrets.
+
+Each case imports ``marketplace.settings.prod`` in a fresh interpreter with a
+controlled environment: settings are read once per process, and the test
+process itself runs on the test settings. ``DATABASE_URL`` is always set so
+the embedded PostgreSQL is never started; nothing here connects to it.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+GOOD_SECRET_KEY = "k3Zr9QvTq2Lx8Wn5Yb7Pd4Hs6Jf1Mc0Ga2Ue9Ro5Ti8Ey3Wk-Vh7Nb1"  # 55 characters, not a dev key
+SETUP = "import django; django.setup(); print('configured')"
+
+# Variables that would change what prod.py sees; each case sets its own.
+CONTROLLED = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ELASTICSEARCH_URL",
+    "EMAIL_URL",
+    "SECURE_SSL_REDIRECT",
+    "SECURE_COOKIES",
+    "SECURE_HSTS_SECONDS",
+    "CSRF_TRUSTED_ORIGINS",
+    "SERVE_MEDIA",
+    "DJANGO_SETTINGS_MODULE",
+}
+
+
+def run_prod(*args: str, **overrides: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    env.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings.prod",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/settings_check_never_connected",
+    )
+    env.update(overrides)
+    return subprocess.run(
+        [sys.executable, *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_prod_settings_refuse_a_missing_secret_key():
+    result = run_prod("-c", SETUP, ALLOWED_HOSTS="shop.example.com")
+
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "secret_key",
+    [
+        "short-key",
+        GOOD_SECRET_KEY[:49],
+        "abcd" * 20,
+        "dev-only-not-secret-" + GOOD_SECRET_KEY,
+        "test-only-not-secret-" + GOOD_SECRET_KEY,
+        "django-insecure-" + GOOD_SECRET_KEY,
+    ],
+    ids=["short", "49-characters", "four-distinct-characters", "dev-key", "test-key", "django-insecure"],
+)
+def test_prod_settings_refuse_a_weak_secret_key(secret_key):
+    result = run_prod("-c", SETUP, SECRET_KEY=secret_key, ALLOWED_HOSTS="shop.example.com")
+
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set SECRET_KEY" in result.stderr
+
+
+def test_prod_settings_refuse_missing_allowed_hosts():
+    result = run_prod("-c", SETUP, SECRET_KEY=GOOD_SECRET_KEY)
+
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_prod_settings_refuse_debug():
+    result = run_prod("-c", SETUP, SECRET_KEY=GOOD_SECRET_KEY, ALLOWED_HOSTS="shop.example.com", DEBUG="true")
+
+    assert result.returncode == 1
+    assert "django.core.exceptions.ImproperlyConfigured: DEBUG must be off" in result.stderr
+
+
+def test_prod_settings_load_with_real_values():
+    result = run_prod("-c", SETUP, SECRET_KEY=GOOD_SECRET_KEY, ALLOWED_HOSTS="shop.example.com")
+
+    assert result.stderr == ""
+    assert result.stdout == "configured\n"
+
+
+def test_prod_settings_pass_the_deployment_checks():
+    result = run_prod(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        SECRET_KEY=GOOD_SECRET_KEY,
+        ALLOWED_HOSTS="shop.example.com",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "System check identified no issues (0 silenced).\n"
