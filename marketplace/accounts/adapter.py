@@ -1,12 +1,15 @@
 """django-allauth adapter: account e-mails go out through a Celery task."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
+        """Render the e-mail now (in the request) and hand it to the worker once the transaction commits."""
         from marketplace.accounts.tasks import send_email_task
 
+        context = {"email": email, **context, "marketplace_name": settings.MARKETPLACE_NAME}
         message = self.render_mail(template_prefix, email, context)
         payload = {
             "subject": message.subject,
@@ -16,5 +19,6 @@ class AccountAdapter(DefaultAccountAdapter):
             "alternatives": [
                 [content, mimetype] for content, mimetype in getattr(message, "alternatives", [])
             ],
+            "headers": dict(message.extra_headers),
         }
         send_email_task.delay_on_commit(payload)

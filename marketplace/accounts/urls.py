@@ -6,4 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("", views.AccountOverviewView.as_view(), name="overview"),
+    path("addresses/new/", views.AddressCreateView.as_view(), name="address-create"),
+    path("addresses/<int:pk>/edit/", views.AddressUpdateView.as_view(), name="address-update"),
+    path("addresses/<int:pk>/delete/", views.AddressDeleteView.as_view(), name="address-delete"),
 ]

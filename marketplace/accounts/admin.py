@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from marketplace.accounts.forms import UserAdminChangeForm, UserAdminCreationForm
+from marketplace.accounts.models import Address, User
+
+
+class AddressInline(admin.StackedInline):
+    model = Address
+    extra = 0
+    fields = [
+        ("full_name", "phone"),
+        "line1",
+        "line2",
+        ("city", "region", "postal_code", "country"),
+        "is_default",
+    ]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """The stock user admin, keyed on e-mail: there is no username."""
+
+    form = UserAdminChangeForm
+    add_form = UserAdminCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_staff", "is_active", "date_joined", "last_login"]
+    list_filter = ["is_staff", "is_active", "is_superuser"]
+    search_fields = ["email", "full_name"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [AddressInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Personal information", {"fields": ["full_name"]}),
+        (
+            "Permissions",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Important dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "usable_password", "password1", "password2"],
+            },
+        ),
+    ]
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "user", "city", "postal_code", "country", "is_default"]
+    list_filter = ["country", "is_default"]
+    search_fields = ["full_name", "user__email", "line1", "city", "postal_code"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
