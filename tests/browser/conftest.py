@@ -123,8 +123,26 @@ def browser(chromium_executable):
 
 
 @pytest.fixture
-def new_page(browser, request):
-    """Factory: ``new_page("mobile")`` opens a page in a fresh context of that viewport."""
+def page_problems() -> list[str]:
+    """What went wrong in the test's pages: 4xx/5xx responses (assets too) and JavaScript errors."""
+    return []
+
+
+def _watch(page, problems: list[str]) -> None:
+    def on_response(response):
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
+
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+
+
+@pytest.fixture
+def new_page(browser, request, page_problems):
+    """Factory: ``new_page("mobile")`` opens a page in a fresh context of that viewport.
+
+    Failed responses and JavaScript errors of its pages are collected in ``page_problems``.
+    """
     contexts = []
 
     def open_page(viewport: str):
@@ -136,6 +154,7 @@ def new_page(browser, request):
         )
         context.set_default_timeout(10_000)
         contexts.append((viewport, context))
+        context.on("page", lambda page: _watch(page, page_problems))
         return context.new_page()
 
     yield open_page
