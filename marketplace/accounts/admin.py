@@ -48,6 +48,10 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_inlines(self, request, obj):
+        # The add form is e-mail and password only; addresses come once the user exists.
+        return self.inlines if obj is not None else []
+
 
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
