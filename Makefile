@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED_PRODUCTS ?= 1000
 BENCH_PRODUCTS ?= 10000
 
-.PHONY: run test lint migrate seed bench lock clean-data worker
+.PHONY: venv run test lint migrate seed bench lock clean-data worker
 
 $(STAMP): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
