@@ -86,3 +86,34 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
         batch_size=1000,
     )
     return len(updated)
+
+
+@transaction.atomic
+def category_move(*, category: Category, parent: Category | None) -> Category:
+    """Move a category (and its subtree) under ``parent``, or to the top level.
+
+    Rewrite the materialised ``path`` and ``depth`` of the category and every
+    descendant in one UPDATE. Refuse to move a category under itself or one of
+    its own descendants.
+    """
+    from django.db.models import CharField, F, Value
+    from django.db.models.functions import Concat, Substr
+
+    from marketplace.core.errors import ApplicationError
+
+    category = Category.objects.select_for_update().get(pk=category.pk)
+    if parent is not None:
+        parent = Category.objects.select_for_update().get(pk=parent.pk)
+        if parent.path.startswith(category.path):
+            raise ApplicationError(f"“{category}” cannot be moved under itself or one of its subcategories.")
+    old_path = category.path
+    new_path = f"{parent.path if parent else ''}{category.pk}/"
+    depth_change = (parent.depth + 1 if parent else 0) - category.depth
+    Category.objects.filter(pk=category.pk).update(parent=parent)
+    Category.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1), output_field=CharField()),
+        depth=F("depth") + depth_change,
+    )
+    cache.delete(NAVIGATION_CACHE_KEY)
+    category.refresh_from_db()
+    return category
