@@ -1,3 +1,9 @@
+from django.urls import path
+
+from . import views
+
 app_name = "sellers"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<slug:slug>/", views.SellerDetailView.as_view(), name="seller-detail"),
+]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -16,6 +17,6 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    # No context processors: whatever broke the page may break them too.
+    # No request context and no database: whatever broke the page may break them too.
     template = loader.get_template("500.html")
-    return HttpResponse(template.render({"MARKETPLACE_NAME": "Marketplace"}), status=500)
+    return HttpResponse(template.render({"MARKETPLACE_NAME": settings.MARKETPLACE_NAME}), status=500)
