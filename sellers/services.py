@@ -1,0 +1,98 @@
+"""Writes to sellers: keyword-only, one transaction each."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from marketplace.core.errors import ApplicationError
+from sellers.models import Seller
+
+logger = logging.getLogger(__name__)
+
+Status = Seller.Status
+
+# Where a seller may go from each status.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.APPLIED: frozenset({Status.APPROVED}),
+    Status.APPROVED: frozenset({Status.SUSPENDED}),
+    Status.SUSPENDED: frozenset({Status.APPROVED}),
+}
+
+
+def _seller_lock(*, seller_id: int) -> Seller:
+    return Seller.objects.select_for_update().get(pk=seller_id)
+
+
+def _refresh_buy_boxes(*, seller: Seller) -> None:
+    """Recompute the buy box of every product the seller offers.
+
+    The seller's standing decides whether its offers can win, so a status
+    change invalidates the cached buy boxes of its products.
+    """
+    # Imported here because catalog depends on sellers, not the reverse; this
+    # becomes a handler of a "seller.status_changed" domain event once the
+    # outbox (marketplace/core/events.py) exists.
+    from catalog.services import product_refresh_buy_box
+
+    product_ids = set(seller.offers.values_list("product_id", flat=True))
+    if product_ids:
+        product_refresh_buy_box(product_ids=product_ids)
+
+
+def _seller_transition(
+    *, seller: Seller, to: str, actor, reason: str = "", only_from: str | None = None
+) -> Seller:
+    """Move the seller to ``to`` if the state machine allows it (and, with
+    ``only_from``, only from that status), under a row lock."""
+    locked = _seller_lock(seller_id=seller.pk)
+    allowed = TRANSITIONS.get(locked.status, frozenset())
+    if to not in allowed or (only_from is not None and locked.status != only_from):
+        raise ApplicationError(
+            f"{locked.name} is {locked.get_status_display().lower()} and cannot be "
+            f"{Status(to).label.lower()}.",
+            extra={"seller_id": locked.pk, "status": locked.status, "to": to},
+        )
+    previous = locked.status
+    locked.status = to
+    update_fields = ["status"]
+    if to == Status.APPROVED:
+        locked.approved_at = timezone.now()
+        update_fields.append("approved_at")
+    locked.save(update_fields=update_fields)
+    _refresh_buy_boxes(seller=locked)
+    logger.info(
+        "seller %s moved from %s to %s by %s%s",
+        locked.pk,
+        previous,
+        to,
+        getattr(actor, "pk", None),
+        f": {reason}" if reason else "",
+    )
+    seller.status, seller.approved_at = locked.status, locked.approved_at
+    return seller
+
+
+@transaction.atomic
+def seller_approve(*, seller: Seller, actor) -> Seller:
+    """Approve a seller (an application, or a suspended seller to reinstate).
+
+    The seller's offers become eligible for the buy box.
+    """
+    return _seller_transition(seller=seller, to=Status.APPROVED, actor=actor)
+
+
+@transaction.atomic
+def seller_reinstate(*, seller: Seller, actor) -> Seller:
+    """Lift a seller's suspension; refuse for a seller that is not suspended."""
+    return _seller_transition(seller=seller, to=Status.APPROVED, actor=actor, only_from=Status.SUSPENDED)
+
+
+@transaction.atomic
+def seller_suspend(*, seller: Seller, actor, reason: str) -> Seller:
+    """Suspend an approved seller: none of its offers can win the buy box."""
+    if not reason.strip():
+        raise ApplicationError("Give a reason for the suspension.")
+    return _seller_transition(seller=seller, to=Status.SUSPENDED, actor=actor, reason=reason.strip())
