@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "orders",
     "payments",
     "reviews",
+    "marketplace.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,21 @@
+"""Print the demo accounts and what each can do."""
+
+from django.core.management.base import BaseCommand
+
+from marketplace.demo import vocabulary as v
+from marketplace.demo.generator import SELLER_PROFILES
+from marketplace.demo.seed import DEMO_SELLER_INDEX
+
+SITE = "http://127.0.0.1:8000"
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins created by seed_demo."
+
+    def handle(self, *args, **options):
+        seller = SELLER_PROFILES[DEMO_SELLER_INDEX].name
+        self.stdout.write(f"Storefront: {SITE}/    Admin: {SITE}/admin/    Seller Central: {SITE}/seller/")
+        self.stdout.write(f"Every demo account's password is: {v.DEMO_PASSWORD}")
+        for email, _, role in v.DEMO_ACCOUNTS:
+            self.stdout.write(f"  {email:<22} {role.format(seller=seller)}")
+        self.stdout.write(f"Sign in at {SITE}/accounts/login/ (the staff account also at {SITE}/admin/).")

@@ -1,0 +1,12 @@
+import pytest
+
+from marketplace.demo.seed import seed_demo
+
+SMALL = 60
+SEED = 3
+
+
+@pytest.fixture
+def seeded(db):
+    """A demo catalog of about 60 products."""
+    seed_demo(products=SMALL, seed=SEED)
