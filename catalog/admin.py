@@ -76,6 +76,10 @@ class AutocompleteListFilter(admin.FieldListFilter):
     def expected_parameters(self):
         return [self.lookup_kwarg]
 
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        # Counting per related object would mean listing them all.
+        return {}
+
     def choices(self, changelist):
         # The filter template gets only the spec and these choices, so keep
         # what the autocomplete widget needs on the spec.
@@ -100,7 +104,16 @@ class AutocompleteListFilter(admin.FieldListFilter):
     @staticmethod
     def media_for(model, field_name, admin_site):
         widget = AutocompleteSelect(model._meta.get_field(field_name), admin_site)
-        return widget.media + forms.Media(js=["catalog/admin/autocomplete_list_filter.js"])
+        # Listing jQuery and jquery.init first makes Media merging keep the
+        # filter script after them.
+        own = forms.Media(
+            js=[
+                "admin/js/vendor/jquery/jquery.min.js",
+                "admin/js/jquery.init.js",
+                "catalog/admin/autocomplete_list_filter.js",
+            ]
+        )
+        return widget.media + own
 
 
 class TopLevelCategoryFilter(admin.SimpleListFilter):
@@ -283,6 +296,7 @@ class ProductAdmin(admin.ModelAdmin):
     list_select_related = ["brand", "category"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["title", "=gtin", "^slug"]
     search_help_text = "Title (contains), GTIN (exact) or slug (starts with)."
     prepopulated_fields = {"slug": ["title"]}
@@ -386,6 +400,7 @@ class ProductImageAdmin(admin.ModelAdmin):
     list_select_related = ["product"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["alt_text", "product__title"]
     autocomplete_fields = ["product"]
     readonly_fields = ["preview", "width", "height"]
@@ -432,6 +447,7 @@ class OfferAdmin(admin.ModelAdmin):
     list_select_related = ["product", "seller"]
     list_per_page = 50
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["sku", "product__title", "seller__name"]
     search_help_text = "SKU, product title or seller name."
     autocomplete_fields = ["product", "seller"]

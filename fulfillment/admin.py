@@ -159,6 +159,7 @@ class StockAdmin(admin.ModelAdmin):
     list_select_related = ["offer__product", "warehouse"]
     list_per_page = 100
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     search_fields = ["offer__sku"]
     search_help_text = "SKU (contains)."
     autocomplete_fields = ["offer", "warehouse"]
