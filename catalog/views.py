@@ -43,9 +43,11 @@ class CategoryDetailView(TemplateView):
         products = selectors.product_list_for_category(
             category=category, filters=filters, brand_ids=brand_ids
         )
+        ancestors = selectors.category_ancestors(category=category)
         return super().get_context_data(
             category=category,
-            ancestors=selectors.category_ancestors(category=category),
+            ancestors=ancestors,
+            current_root_slug=(ancestors[0] if ancestors else category).slug,
             children=selectors.category_children(category=category),
             brand_facets=facets,
             form=form,

@@ -123,6 +123,7 @@ def test_category_lists_its_subtree_featured_first_with_breadcrumbs(shelf):
     html = response.content.decode()
     assert '<a href="/c/electronics/">Electronics</a>' in html
     assert '<span aria-current="page">Audio</span>' in html
+    assert '<a href="/c/electronics/" aria-current="true">Electronics</a>' in html  # header navigation
     assert 'href="/c/headphones/"' in html  # subcategory
     assert "$24.99" in html
     assert "1 offer" in html
