@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include("sellers.urls")),
+    path("cart/", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/bare/", bench_views.bare, name="bench-bare"),
     path("", include("catalog.urls")),
