@@ -119,6 +119,7 @@ def test_password_reset_sends_a_link_that_sets_a_new_password(client, verified_u
     message = mail.outbox[0]
     assert message.to == ["shopper@example.com"]
     assert message.subject == "[Marketplace] Reset your password"
+    assert "Choose a new password</a>" in message.alternatives[0][0]
     key_path = RESET_LINK.search(message.body).group(1)
 
     # allauth moves the key into the session and redirects to a URL without it.
@@ -272,3 +273,28 @@ def test_signup_errors_are_shown_next_to_the_field(client, verified_user):
     content = response.content.decode()
     assert "You must type the same password each time." in content
     assert User.objects.count() == 1
+
+
+def test_an_unknown_confirmation_key_shows_an_error(client, db):
+    response = client.get(reverse("account_confirm_email", args=["not-a-real-key"]))
+
+    assert response.status_code == 200
+    assert "This confirmation link has expired or is not valid." in response.content.decode()
+
+
+def test_adding_a_second_email_address_sends_it_a_confirmation(client, verified_user, post_and_deliver):
+    client.force_login(verified_user)
+
+    response = post_and_deliver(reverse("account_email"), {"action_add": "", "email": "second@example.com"})
+
+    assert response.status_code == 302
+    assert list(
+        EmailAddress.objects.filter(user=verified_user)
+        .order_by("email")
+        .values_list("email", "verified", "primary")
+    ) == [("second@example.com", False, False), ("shopper@example.com", True, True)]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["second@example.com"], "[Marketplace] Confirm your e-mail address")
+    ]
+    page = client.get(reverse("account_email")).content.decode()
+    assert '<span class="badge warning">Not confirmed</span>' in page
