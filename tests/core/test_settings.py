@@ -3,7 +3,8 @@
 Each case imports ``marketplace.settings.prod`` in a fresh interpreter with a
 controlled environment: settings are read once per process, and the test
 process itself runs on the test settings. ``DATABASE_URL`` is always set so
-the embedded PostgreSQL is never started; nothing here connects to it.
+the embedded PostgreSQL is never started; nothing here connects to it. The
+child inherits no other variables from the test process.
 """
 
 import os
@@ -17,26 +18,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 GOOD_SECRET_KEY = "k3Zr9QvTq2Lx8Wn5Yb7Pd4Hs6Jf1Mc0Ga2Ue9Ro5Ti8Ey3Wk-Vh7Nb1"  # 55 characters, not a dev key
 SETUP = "import django; django.setup(); print('configured')"
 
-# Variables that would change what prod.py sees; each case sets its own.
-CONTROLLED = {
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "DEBUG",
-    "DATABASE_URL",
-    "REDIS_URL",
-    "ELASTICSEARCH_URL",
-    "EMAIL_URL",
-    "SECURE_SSL_REDIRECT",
-    "SECURE_COOKIES",
-    "SECURE_HSTS_SECONDS",
-    "CSRF_TRUSTED_ORIGINS",
-    "SERVE_MEDIA",
-    "DJANGO_SETTINGS_MODULE",
-}
+# The child sees only these from the test process, so nothing set for other
+# tests (DJANGO_ALLOW_ASYNC_UNSAFE, DATABASE_URL, REDIS_URL, ...) leaks into it.
+INHERITED = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
 
 
 def run_prod(*args: str, **overrides: str) -> subprocess.CompletedProcess:
-    env = {key: value for key, value in os.environ.items() if key not in CONTROLLED}
+    env = {key: os.environ[key] for key in INHERITED if key in os.environ}
     env.update(
         DJANGO_SETTINGS_MODULE="marketplace.settings.prod",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/settings_check_never_connected",
