@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-from django.db import connection, transaction
+from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -153,7 +153,7 @@ def ensure_accounts(*, seller_id: int) -> list[User]:
             user = User.objects.create_user(
                 email, v.DEMO_PASSWORD, full_name=full_name, is_staff=is_staff, is_superuser=is_staff
             )
-        EmailAddress.objects.get_or_create(
+        EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
         users.append(user)
@@ -313,6 +313,7 @@ def seed_products(
             count += unit.product_count
             k += 1
         added += write_units(batch, lookups)
+        reset_queries()  # with DEBUG on, Django keeps every statement; keep memory flat
         elapsed = (timezone.now() - started).total_seconds()
         rate = added / elapsed if elapsed else 0
         report(f"  {count:,} products ({added:,} added, {rate:,.0f}/s)")

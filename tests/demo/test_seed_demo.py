@@ -230,6 +230,7 @@ def test_seed_demo_command_if_empty_seeds_an_empty_catalog():
     assert "Done:" in out.getvalue()
 
 
+@pytest.mark.django_db
 def test_demo_logins_prints_every_account():
     out = io.StringIO()
 

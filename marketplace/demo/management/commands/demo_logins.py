@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
+from marketplace.accounts.models import User
 from marketplace.demo import vocabulary as v
 from marketplace.demo.generator import SELLER_PROFILES
 from marketplace.demo.seed import DEMO_SELLER_INDEX
@@ -16,6 +17,9 @@ class Command(BaseCommand):
         seller = SELLER_PROFILES[DEMO_SELLER_INDEX].name
         self.stdout.write(f"Storefront: {SITE}/    Admin: {SITE}/admin/    Seller Central: {SITE}/seller/")
         self.stdout.write(f"Every demo account's password is: {v.DEMO_PASSWORD}")
+        emails = [account[0] for account in v.DEMO_ACCOUNTS]
+        existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
         for email, _, role in v.DEMO_ACCOUNTS:
-            self.stdout.write(f"  {email:<22} {role.format(seller=seller)}")
+            missing = "" if email in existing else "  (not created yet: run manage.py seed_demo)"
+            self.stdout.write(f"  {email:<22} {role.format(seller=seller)}{missing}")
         self.stdout.write(f"Sign in at {SITE}/accounts/login/ (the staff account also at {SITE}/admin/).")
