@@ -233,12 +233,18 @@ def unit_spec(seed: int, k: int) -> UnitSpec:
 
 
 def _title_words(rng, family_name, family, sub, brand) -> dict:
-    attributes = {name: rng.choice(values) for name, values in family.attributes.items()}
+    style = v.SUB_STYLES.get(sub.name, {})
+    adjectives = style.get("adjectives", family.adjectives)
+    features = style.get("features", family.features)
+    attributes = {
+        name: rng.choice(values) for name, values in style.get("attributes", family.attributes).items()
+    }
     words = {
         "brand": brand,
         "noun": rng.choice(sub.nouns),
-        "adj": rng.choice(family.adjectives) if family.adjectives else "",
-        "feature": rng.choice(family.features) if family.features else "",
+        "adj": rng.choice(adjectives) if adjectives else "",
+        "feature": rng.choice(features) if features else "",
+        "templates": style.get("titles", family.titles),
         "attributes": attributes,
         **attributes,
     }
@@ -279,8 +285,10 @@ def _variants(rng, family) -> list[dict]:
 
 
 def _title(rng, words: dict, family) -> str:
-    template = rng.choice(family.titles)
-    title = template.format(**{key: value for key, value in words.items() if key != "attributes"})
+    template = rng.choice(words["templates"])
+    title = template.format(
+        **{key: value for key, value in words.items() if key not in ("attributes", "templates")}
+    )
     return " ".join(title.replace(" ,", ",").split()).strip(" ,-")
 
 

@@ -1210,3 +1210,138 @@ DEMO_ACCOUNTS = (
     ("seller@example.com", "Sally Seller", "Seller owner: Seller Central for {seller} at /seller/."),
     ("staff@example.com", "Stan Staff", "Marketplace staff and superuser: everything in /admin/."),
 )
+
+# Subcategories whose products need their own words: each entry replaces the
+# family's adjectives, features, attributes and title templates.
+SUB_STYLES: dict[str, dict] = {
+    "Televisions": {
+        "adjectives": ("4K UHD", "Smart", "HDR", "Frameless", "Ultra-Slim"),
+        "features": (
+            "Dolby Vision",
+            "120Hz Refresh Rate",
+            "Built-in Streaming Apps",
+            "Voice Remote",
+            "Game Mode",
+        ),
+        "attributes": {
+            "Screen size": ("32 in", "43 in", "50 in", "55 in", "65 in", "75 in"),
+            "Resolution": ("4K", "1080p", "8K"),
+        },
+        "titles": (
+            "{brand} {Screen size} {adj} {noun}, {feature}",
+            "{brand} {noun} {Screen size}, {Resolution}, {feature}",
+        ),
+    },
+    "Monitors": {
+        "adjectives": ("IPS", "Gaming", "USB-C", "Frameless", "Eye-Care"),
+        "features": ("165Hz", "HDR400", "Height-Adjustable Stand", "Built-in Speakers", "1ms Response"),
+        "attributes": {
+            "Screen size": ("24 in", "27 in", "32 in", "34 in"),
+            "Resolution": ("1080p", "1440p", "4K"),
+        },
+        "titles": ("{brand} {Screen size} {adj} {noun}, {Resolution}, {feature}",),
+    },
+    "Keyboards & Mice": {
+        "adjectives": ("Wireless", "Mechanical", "Ergonomic", "Silent", "Low-Profile"),
+        "features": ("Rechargeable", "Multi-Device", "Backlit", "USB-C Receiver", "Programmable Buttons"),
+        "attributes": {
+            "Connectivity": ("Bluetooth", "2.4 GHz wireless", "USB wired"),
+            "Colour": ("Black", "White", "Grey"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}, {Colour}",),
+    },
+    "Storage": {
+        "adjectives": ("Portable", "Rugged", "High-Speed", "Compact"),
+        "features": ("USB 3.2", "Up to 1050 MB/s", "Password Protection", "Shock Resistant"),
+        "attributes": {
+            "Capacity": ("64 GB", "256 GB", "1 TB", "2 TB", "4 TB"),
+            "Interface": ("USB-C", "USB-A", "Thunderbolt"),
+        },
+        "titles": ("{brand} {Capacity} {adj} {noun}, {feature}",),
+    },
+    "Networking": {
+        "adjectives": ("Dual-Band", "Tri-Band", "Gigabit", "Compact"),
+        "features": ("Covers 3,000 sq ft", "8 Ports", "Parental Controls", "Easy App Setup"),
+        "attributes": {
+            "Wireless standard": ("Wi-Fi 6", "Wi-Fi 6E", "Wi-Fi 7", "n/a"),
+            "Ports": ("4", "5", "8"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Power & Charging": {
+        "adjectives": ("Fast-Charging", "Compact", "Magnetic", "Foldable"),
+        "features": ("20,000 mAh", "65W USB-C PD", "3 Ports", "Travel Size", "LED Indicator"),
+        "attributes": {"Output": ("20 W", "45 W", "65 W", "100 W"), "Colour": ("Black", "White")},
+        "titles": ("{brand} {adj} {noun}, {Output}, {feature}",),
+    },
+    "Bedding": {
+        "adjectives": ("Soft", "Breathable", "Cooling", "Organic Cotton", "Hypoallergenic"),
+        "features": ("Machine Washable", "Deep Pocket", "All-Season", "Wrinkle-Resistant"),
+        "attributes": {
+            "Size": ("Twin", "Full", "Queen", "King"),
+            "Material": ("Cotton", "Linen", "Bamboo viscose", "Microfibre"),
+            "Colour": SOFT_COLOURS,
+        },
+        "titles": ("{brand} {adj} {noun}, {Size}, {Colour}", "{brand} {Material} {noun}, {feature}"),
+    },
+    "Home Decor": {
+        "adjectives": ("Modern", "Rustic", "Handcrafted", "Mid-Century", "Minimalist"),
+        "features": ("Ready to Hang", "Gift Ready", "Set of 2", "Bulb Included"),
+        "attributes": {"Material": ("Ceramic", "Glass", "Rattan", "Metal", "Cotton"), "Colour": SOFT_COLOURS},
+        "titles": ("{brand} {adj} {noun}, {Colour}", "{brand} {adj} {Material} {noun}, {feature}"),
+    },
+    "Storage & Organisation": {
+        "adjectives": ("Stackable", "Collapsible", "Clear", "Airtight"),
+        "features": ("Set of 3", "Set of 6", "with Lids", "Space-Saving"),
+        "attributes": {
+            "Material": ("Plastic", "Fabric", "Bamboo", "Metal"),
+            "Colour": ("White", "Grey", "Clear"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Office Furniture": {
+        "adjectives": ("Ergonomic", "Adjustable", "Height-Adjustable", "Mesh-Back", "Compact"),
+        "features": ("Lumbar Support", "Memory Presets", "Easy Assembly", "Holds 300 lb"),
+        "attributes": {
+            "Colour": ("Black", "White", "Walnut", "Grey"),
+            "Material": ("Steel", "Mesh", "Engineered wood"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}, {Colour}",),
+    },
+    "Desk Accessories": {
+        "adjectives": ("Compact", "Heavy-Duty", "Bamboo", "Metal Mesh"),
+        "features": ("Jam-Free", "Space-Saving", "Includes Refill", "Quiet Operation"),
+        "attributes": {"Colour": ("Black", "Silver", "Natural"), "Material": ("Metal", "Bamboo", "Plastic")},
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Watering": {
+        "adjectives": ("Expandable", "Kink-Free", "Heavy-Duty", "Adjustable"),
+        "features": ("50 ft", "100 ft", "8 Spray Patterns", "Leak-Proof Fittings"),
+        "attributes": {
+            "Material": ("Rubber", "Brass", "Galvanised steel", "Plastic"),
+            "Colour": ("Green", "Black"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Outdoor Lighting": {
+        "adjectives": ("Solar-Powered", "Weatherproof", "Warm White", "Motion-Sensor"),
+        "features": ("Pack of 8", "48 ft", "Auto On/Off", "IP65 Waterproof"),
+        "attributes": {
+            "Light colour": ("Warm white", "Cool white", "Multicolour"),
+            "Power source": ("Solar", "Mains"),
+        },
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Studio Recording": {
+        "adjectives": ("Condenser", "Studio", "USB", "Professional"),
+        "features": ("Plug and Play", "24-bit/192kHz", "with Boom Arm", "Zero-Latency Monitoring"),
+        "attributes": {"Connectivity": ("USB-C", "XLR", "USB + XLR"), "Colour": ("Black", "Silver")},
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+    "Drums & Percussion": {
+        "adjectives": ("Beginner", "Professional", "Compact", "Hardwood"),
+        "features": ("with Carry Bag", "Mesh Heads", "Pair", "Includes Headphones"),
+        "attributes": {"Material": ("Birch", "Maple", "Hickory", "Steel")},
+        "titles": ("{brand} {adj} {noun}, {feature}",),
+    },
+}
