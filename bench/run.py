@@ -131,17 +131,21 @@ def seed(products: int, seed_value: int) -> str:
 
     call_command("migrate", "--no-input", verbosity=0)
     count = Product.objects.count()
-    if count == products:
-        return f"reused: the database already holds {count} products"
-    if count:
+    # seed_demo writes whole variation families, so it may overshoot N by a family or two.
+    if products <= count <= products * 1.01 + 50:
+        return f"reused the {count:,} products already there"
+    if count > products:
         raise SystemExit(
-            f"The benchmark database holds {count} products, not {products}. Drop it "
+            f"The benchmark database holds {count:,} products, more than {products:,}. Drop it "
             f"(dropdb -h 127.0.0.1 -U postgres {BENCH_DB}) or pass --products {count}."
         )
-    log(f"seeding {products} products (seed_demo --products {products} --seed {seed_value})")
+    log(f"seeding up to {products:,} products (seed_demo --products {products} --seed {seed_value})")
     started = time.monotonic()
-    call_command("seed_demo", products=products, seed=seed_value)
-    return f"seeded {Product.objects.count()} products in {time.monotonic() - started:.0f} s"
+    call_command("seed_demo", products=products, seed=seed_value, stdout=sys.stdout)
+    elapsed = time.monotonic() - started
+    total = Product.objects.count()
+    command = f"seed_demo --products {products} --seed {seed_value}"
+    return f"seeded with `{command}`: {total:,} products in {elapsed:.0f} s"
 
 
 @dataclass
@@ -343,6 +347,20 @@ def table(targets: list[Target]) -> str:
     return "\n".join(rows)
 
 
+LOAD_BEFORE = "unknown"
+
+
+def load_average() -> str:
+    try:
+        return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def machine_busy() -> bool:
+    return LOAD_BEFORE != "unknown" and float(LOAD_BEFORE.split(",")[0]) > 0.5 * (os.cpu_count() or 1)
+
+
 def machine() -> dict[str, str]:
     meminfo = Path("/proc/meminfo").read_text() if Path("/proc/meminfo").exists() else ""
     total_kb = re.search(r"MemTotal:\s+(\d+) kB", meminfo)
@@ -356,6 +374,7 @@ def machine() -> dict[str, str]:
         "memory": f"{int(total_kb.group(1)) / 1024 / 1024:.1f} GiB" if total_kb else "unknown",
         "os": platform.platform(),
         "python": platform.python_version(),
+        "load average before the run (1, 5, 15 min)": LOAD_BEFORE,
     }
 
 
@@ -390,8 +409,18 @@ def report(args, targets, *, command, database, seeded, workers, wrk_version) ->
         table(targets),
         "",
         "req/s vs bare: the page's requests/s divided by the bare Django view's, same server, same run.",
+        "p50/p99 include queueing: 32 connections share the workers.",
         "queries/request: SQL queries of one warm request (Django test client, caches warm).",
         "",
+        *(
+            [
+                f"Note: the machine was busy before the run (load average {LOAD_BEFORE} on "
+                f"{os.cpu_count()} CPUs); absolute figures are low, compare ratios.",
+                "",
+            ]
+            if machine_busy()
+            else []
+        ),
         "## How it was run",
         "",
         f"- command: `{command}`",
@@ -449,6 +478,10 @@ def main(argv=None) -> int:
     targets = pick_targets()
     count_queries(targets, show=args.show_queries)
 
+    global LOAD_BEFORE  # noqa: PLW0603 (one figure for the report, taken before the load starts)
+    LOAD_BEFORE = load_average()
+    if machine_busy():
+        log(f"the machine is busy (load average {LOAD_BEFORE}); figures will be low and noisy")
     workers = args.workers or 2 * (os.cpu_count() or 1)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
