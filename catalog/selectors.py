@@ -21,6 +21,7 @@ from catalog.buybox import (
     offers_with_availability,
 )
 from catalog.models import LISTED, Category, Offer, Product, ProductImage
+from sellers.models import Seller
 
 NAVIGATION_CACHE_KEY = "catalog:navigation:v1"
 
@@ -376,4 +377,37 @@ def product_page_get(*, slug: str) -> ProductPage:
         buy_box=buy_box,
         other_offers=[offer for offer in offers if offer is not buy_box],
         variation_theme=product.variation_theme or (parent.variation_theme if parent else ""),
+    )
+
+
+def offer_list_for_seller(*, seller: Seller) -> QuerySet[Offer]:
+    """Return a seller's active listings of active products, newest first.
+
+    Each offer carries ``available`` units and its product with brand and first
+    image (``product.card_images``), so a page of them is three queries with the
+    count.
+    """
+    return (
+        offers_with_availability(Offer.objects.filter(seller=seller, is_active=True, product__is_active=True))
+        .select_related("product", "product__brand")
+        .only(
+            "id",
+            "product",
+            "price_amount",
+            "shipping_amount",
+            "currency",
+            "condition",
+            "product__id",
+            "product__slug",
+            "product__title",
+            "product__parent_id",
+            "product__variation_theme",
+            "product__variant_attributes",
+            "product__rating_average",
+            "product__rating_count",
+            "product__brand",
+            "product__brand__name",
+        )
+        .prefetch_related(card_image_prefetch("product__images"))
+        .order_by(F("created_at").desc(), F("id").desc())
     )

@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from catalog import selectors
 from catalog.forms import SORT_CHOICES, ProductFilterForm, SearchForm
+from sellers.selectors import seller_get_public
 
 HOME_LIST_SIZE = 8
 
@@ -88,3 +89,14 @@ class ProductSearchView(TemplateView):
         query = form.query()
         page_obj = paginate(self.request, selectors.product_search(query=query)) if query else None
         return super().get_context_data(form=form, query=query, page_obj=page_obj, **kwargs)
+
+
+class SellerDetailView(TemplateView):
+    """A seller's public page: its profile and its listings."""
+
+    template_name = "sellers/seller_detail.html"
+
+    def get_context_data(self, **kwargs):
+        seller = seller_get_public(slug=self.kwargs["slug"])
+        page_obj = paginate(self.request, selectors.offer_list_for_seller(seller=seller))
+        return super().get_context_data(seller=seller, page_obj=page_obj, **kwargs)

@@ -3,17 +3,21 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from catalog.views import SellerDetailView
 from marketplace.core import bench_views
 from marketplace.core import views as core_views
 
 admin.site.site_header = "Marketplace administration"
 admin.site.site_title = "Marketplace admin"
 
+# The public seller page lists offers, so its view belongs to the catalog.
+seller_urls = [path("<slug:slug>/", SellerDetailView.as_view(), name="seller-detail")]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),
-    path("sellers/", include("sellers.urls")),
+    path("sellers/", include((seller_urls, "sellers"))),
     path("cart/", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/bare/", bench_views.bare, name="bench-bare"),

@@ -7,6 +7,7 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from marketplace.core import events
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller
 
@@ -24,22 +25,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 def _seller_lock(*, seller_id: int) -> Seller:
     return Seller.objects.select_for_update().get(pk=seller_id)
-
-
-def _refresh_buy_boxes(*, seller: Seller) -> None:
-    """Recompute the buy box of every product the seller offers.
-
-    The seller's standing decides whether its offers can win, so a status
-    change invalidates the cached buy boxes of its products.
-    """
-    # Imported here because catalog depends on sellers, not the reverse; this
-    # becomes a handler of a "seller.status_changed" domain event once the
-    # outbox (marketplace/core/events.py) exists.
-    from catalog.services import product_refresh_buy_box
-
-    product_ids = set(seller.offers.values_list("product_id", flat=True))
-    if product_ids:
-        product_refresh_buy_box(product_ids=product_ids)
 
 
 def _seller_transition(
@@ -62,7 +47,8 @@ def _seller_transition(
         locked.approved_at = timezone.now()
         update_fields.append("approved_at")
     locked.save(update_fields=update_fields)
-    _refresh_buy_boxes(seller=locked)
+    # Catalog recomputes the buy boxes this seller's standing affects.
+    events.emit("seller.status_changed", seller_id=locked.pk, previous=previous, status=to)
     logger.info(
         "seller %s moved from %s to %s by %s%s",
         locked.pk,

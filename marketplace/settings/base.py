@@ -78,7 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "marketplace.core.context_processors.storefront",
+                "catalog.context_processors.storefront",
                 "orders.context_processors.cart",
             ],
         },
