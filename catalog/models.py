@@ -64,6 +64,12 @@ class Product(models.Model):
     keeps them current.
     """
 
+    class TaxClass(models.TextChoices):
+        STANDARD = "standard", "Standard rate"
+        REDUCED = "reduced", "Reduced rate (books, food)"
+        CLOTHING = "clothing", "Clothing and shoes"
+        ZERO = "zero", "Zero-rated"
+
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     parent = models.ForeignKey(
@@ -79,6 +85,7 @@ class Product(models.Model):
     )
     variant_attributes = models.JSONField(default=dict, blank=True)
     weight_grams = models.PositiveIntegerField(default=500)
+    tax_class = models.CharField(max_length=20, choices=TaxClass.choices, default=TaxClass.STANDARD)
     list_price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     is_active = models.BooleanField(default=True)
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
