@@ -18,7 +18,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include((seller_urls, "sellers"))),
-    path("cart/", include("orders.urls")),
+    # orders/urls.py carries full paths: cart/..., checkout/, orders/...
+    path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
     path("bench/bare/", bench_views.bare, name="bench-bare"),
     path("", include("catalog.urls")),

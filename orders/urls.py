@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import views, views_orders
 
 app_name = "orders"
 
 urlpatterns = [
-    path("", views.CartDetailView.as_view(), name="cart-detail"),
-    path("add/", views.CartAddView.as_view(), name="cart-add"),
-    path("remove/", views.CartRemoveView.as_view(), name="cart-remove"),
+    path("cart/", views.CartDetailView.as_view(), name="cart-detail"),
+    path("cart/add/", views.CartAddView.as_view(), name="cart-add"),
+    path("cart/remove/", views.CartRemoveView.as_view(), name="cart-remove"),
+    path("orders/", views_orders.OrderListView.as_view(), name="order-list"),
+    path("orders/<str:number>/", views_orders.OrderDetailView.as_view(), name="order-detail"),
+    path("orders/<str:number>/cancel/", views_orders.OrderCancelView.as_view(), name="order-cancel"),
 ]
