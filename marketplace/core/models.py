@@ -15,6 +15,9 @@ class OutboxEvent(models.Model):
     dispatched_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    handlers_done = models.JSONField(
+        default=list, blank=True, help_text="Async handlers that have run (each runs once)."
+    )
 
     class Meta:
         ordering = ["id"]

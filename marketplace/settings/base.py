@@ -180,6 +180,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Periodic tasks (celery beat); each app adds its own entry.
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "marketplace.core.tasks.outbox_sweep_task", "schedule": 60.0},
+}
 
 # Search (the search issue builds the backends).
 SEARCH_BACKEND = env("SEARCH_BACKEND")

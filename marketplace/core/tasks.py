@@ -1,0 +1,27 @@
+"""Celery tasks of the outbox: dispatch one event after commit, sweep the stragglers."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from marketplace.core import events
+
+
+@shared_task(bind=True, acks_late=True, max_retries=8)
+def outbox_dispatch_task(self, event_id: int) -> None:
+    """Dispatch one outbox event; retry with exponential backoff while a handler fails.
+
+    Run eagerly (no broker) a failure is only recorded: the sweep retries it,
+    so the request that committed the change never sees the handler's error.
+    """
+    done = events.outbox_dispatch(event_id=event_id)
+    if not done and not self.request.is_eager and self.request.retries < self.max_retries:
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+
+
+@shared_task(acks_late=True)
+def outbox_sweep_task() -> int:
+    """Dispatch events still undispatched a minute after they were written."""
+    ids = events.outbox_pending_ids(now=timezone.now())
+    for event_id in ids:
+        outbox_dispatch_task.delay(event_id)
+    return len(ids)
