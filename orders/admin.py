@@ -1,0 +1,1 @@
+from orders import admin_tax  # noqa: F401
