@@ -1,0 +1,308 @@
+"""The order state machines and the services that move orders along them.
+
+Every status change goes through ``order_transition`` or
+``seller_order_transition``: lock the row, check the move against
+``TRANSITIONS``, save with ``update_fields``, write an ``OrderEvent`` and emit
+the domain event ``order.<status>`` / ``seller_order.<status>``, all in the
+caller's transaction. Locks are taken parent first: the order, then its seller
+orders in primary-key order, then (in ``fulfillment.stock``) allocations and
+stock rows, so two services working on one order queue instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from fulfillment.stock import stock_commit, stock_release
+from marketplace.core import events
+from marketplace.core.errors import ApplicationError
+from orders.models import Order, OrderEvent, SellerOrder, StockAllocation
+
+OS = Order.Status
+SS = SellerOrder.Status
+
+ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    OS.PENDING_PAYMENT: frozenset({OS.PAID, OS.CANCELLED}),
+    OS.PAID: frozenset({OS.COMPLETED, OS.CANCELLED}),
+    OS.COMPLETED: frozenset(),
+    OS.CANCELLED: frozenset(),
+}
+SELLER_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
+    SS.PENDING_PAYMENT: frozenset({SS.READY_TO_SHIP, SS.CANCELLED}),
+    SS.READY_TO_SHIP: frozenset({SS.SHIPPED, SS.CANCELLED}),
+    SS.SHIPPED: frozenset({SS.DELIVERED}),
+    SS.DELIVERED: frozenset(),
+    SS.CANCELLED: frozenset(),
+}
+Order.TRANSITIONS = ORDER_TRANSITIONS
+SellerOrder.TRANSITIONS = SELLER_ORDER_TRANSITIONS
+
+# How a target status reads in "... cannot be <verb>".
+_VERBS = {
+    "paid": "paid",
+    "completed": "completed",
+    "cancelled": "cancelled",
+    "ready_to_ship": "made ready to ship",
+    "shipped": "shipped",
+    "delivered": "delivered",
+    "pending_payment": "put back to awaiting payment",
+}
+# Seller orders still able to be cancelled (nothing has left the warehouse).
+CANCELLABLE_SELLER_STATUSES = frozenset({SS.PENDING_PAYMENT, SS.READY_TO_SHIP, SS.CANCELLED})
+
+
+class OrderNotPayable(ApplicationError):
+    """A payment arrived for an order that cannot take it (cancelled, expired, paid, wrong amount).
+
+    The payments app refunds the payment when it sees this.
+    """
+
+
+def order_lock(*, order_id: int) -> Order:
+    """Return the order with its row locked (SELECT ... FOR UPDATE)."""
+    return Order.objects.select_for_update().get(pk=order_id)
+
+
+def seller_orders_lock(*, order_id: int) -> list[SellerOrder]:
+    """Return the order's seller orders, locked in primary-key order."""
+    return list(SellerOrder.objects.select_for_update().filter(order_id=order_id).order_by("pk"))
+
+
+def _refuse(kind: str, number: str, status_label: str, to: str) -> ApplicationError:
+    return ApplicationError(
+        f"{kind} {number} is {status_label.lower()} and cannot be {_VERBS.get(to, to)}.",
+        extra={"status": status_label, "to": to},
+    )
+
+
+def _sync(target, source, fields) -> None:
+    """Copy the saved fields onto the caller's instance so it is not stale."""
+    if target is not source:
+        for field in fields:
+            setattr(target, field, getattr(source, field))
+
+
+def _order_move(*, locked: Order, to: str, actor=None, message="", data=None) -> dict:
+    """Change a locked order's status and write the audit row; return the event payload."""
+    if to not in ORDER_TRANSITIONS[locked.status]:
+        raise _refuse("Order", locked.number, locked.get_status_display(), to)
+    data = dict(data or {})
+    previous = locked.status
+    now = timezone.now()
+    locked.status = to
+    fields = ["status"]
+    if to == OS.PAID:
+        locked.paid_at = now
+        fields.append("paid_at")
+    elif to == OS.CANCELLED:
+        locked.cancelled_at = now
+        locked.cancel_reason = str(data.get("reason") or message)[:300]
+        fields += ["cancelled_at", "cancel_reason"]
+    locked.save(update_fields=fields)
+    OrderEvent.objects.create(
+        order=locked,
+        kind=to,
+        from_status=previous,
+        to_status=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        message=message[:300],
+        data=data,
+    )
+    payload = {"order_id": locked.pk, "previous": str(previous), "status": str(to)}
+    if to == OS.CANCELLED:
+        payload["was_paid"] = previous == OS.PAID
+        payload["reason"] = locked.cancel_reason
+    return payload
+
+
+def _seller_order_move(*, locked: SellerOrder, to: str, actor=None, message="", data=None) -> dict:
+    if to not in SELLER_ORDER_TRANSITIONS[locked.status]:
+        raise _refuse("Seller order", locked.number, locked.get_status_display(), to)
+    previous = locked.status
+    locked.status = to
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=["status", "updated_at"])
+    OrderEvent.objects.create(
+        order_id=locked.order_id,
+        seller_order=locked,
+        kind=to,
+        from_status=previous,
+        to_status=to,
+        actor=actor if getattr(actor, "pk", None) else None,
+        message=message[:300],
+        data=dict(data or {}),
+    )
+    return {
+        "seller_order_id": locked.pk,
+        "order_id": locked.order_id,
+        "seller_id": locked.seller_id,
+        "previous": str(previous),
+        "status": str(to),
+    }
+
+
+@transaction.atomic
+def order_transition(*, order: Order, to: str, actor=None, message: str = "", data=None) -> Order:
+    """Move ``order`` to status ``to`` if its state machine allows it.
+
+    Lock the row, check the move, save, write the audit event and emit
+    ``order.<to>``. Raise ``ApplicationError`` for a move that is not allowed.
+    """
+    locked = order_lock(order_id=order.pk)
+    payload = _order_move(locked=locked, to=to, actor=actor, message=message, data=data)
+    _sync(order, locked, ["status", "paid_at", "cancelled_at", "cancel_reason"])
+    events.emit(f"order.{to}", **payload)
+    return locked
+
+
+@transaction.atomic
+def seller_order_transition(
+    *, seller_order: SellerOrder, to: str, actor=None, message: str = "", data=None
+) -> SellerOrder:
+    """Move a seller order to status ``to``; complete (or cancel) the order when all its parts are done.
+
+    The parent order is locked first, as everywhere else.
+    """
+    order = order_lock(order_id=seller_order.order_id)
+    locked = SellerOrder.objects.select_for_update().get(pk=seller_order.pk)
+    payload = _seller_order_move(locked=locked, to=to, actor=actor, message=message, data=data)
+    _sync(seller_order, locked, ["status", "updated_at"])
+    events.emit(f"seller_order.{to}", **payload)
+    if to in (SS.DELIVERED, SS.CANCELLED):
+        order_settle(order=order, actor=actor)
+    return locked
+
+
+@transaction.atomic
+def order_settle(*, order: Order, actor=None) -> Order:
+    """Close a paid order whose seller orders are all finished.
+
+    Every seller order delivered or cancelled, at least one delivered: the
+    order is completed. Every one cancelled: the order is cancelled (and the
+    payment refunded by the payments app's ``order.cancelled`` handler).
+    """
+    locked = order_lock(order_id=order.pk)
+    if locked.status != OS.PAID:
+        return locked
+    statuses = set(SellerOrder.objects.filter(order_id=locked.pk).values_list("status", flat=True))
+    if not statuses or not statuses <= {SS.DELIVERED, SS.CANCELLED}:
+        return locked
+    if SS.DELIVERED in statuses:
+        return order_transition(order=locked, to=OS.COMPLETED, actor=actor, message="Every part delivered.")
+    return order_transition(
+        order=locked,
+        to=OS.CANCELLED,
+        actor=actor,
+        message="Every seller cancelled their part.",
+        data={"reason": "Every seller cancelled their part."},
+    )
+
+
+def _allocations(order_id: int, statuses) -> list[StockAllocation]:
+    return list(
+        StockAllocation.objects.filter(line__seller_order__order_id=order_id, status__in=statuses).order_by(
+            "pk"
+        )
+    )
+
+
+def _paid_with(order: Order, payment_reference: str) -> bool:
+    return OrderEvent.objects.filter(
+        order=order, kind=OS.PAID, data__payment_reference=payment_reference
+    ).exists()
+
+
+@transaction.atomic
+def order_mark_paid(*, order: Order, payment_reference: str, amount: Decimal) -> Order:
+    """Record the payment of an order: commit its stock and release its parts to the sellers.
+
+    Paying twice with the same ``payment_reference`` is a no-op returning the
+    order. Raise ``OrderNotPayable`` when the order is cancelled, its
+    reservation has expired, it was paid by another payment, or ``amount``
+    is not its total; the payments app then refunds.
+    """
+    locked = order_lock(order_id=order.pk)
+    number = locked.number
+    if locked.status in (OS.PAID, OS.COMPLETED):
+        if _paid_with(locked, payment_reference):
+            return locked
+        raise OrderNotPayable(f"Order {number} is already paid.", extra={"order_id": locked.pk})
+    if locked.status == OS.CANCELLED:
+        raise OrderNotPayable(
+            f"Order {number} is cancelled and cannot be paid.", extra={"order_id": locked.pk}
+        )
+    if locked.reserved_until is not None and locked.reserved_until < timezone.now():
+        raise OrderNotPayable(
+            f"Order {number} was not paid in time and its items were released.",
+            extra={"order_id": locked.pk},
+        )
+    if Decimal(amount) != locked.total_amount:
+        raise OrderNotPayable(
+            f"Payment of {amount} does not match the total of order {number} ({locked.total_amount}).",
+            extra={"order_id": locked.pk, "amount": str(amount), "total": str(locked.total_amount)},
+        )
+    stock_commit(allocations=_allocations(locked.pk, [StockAllocation.Status.RESERVED]))
+    for seller_order in seller_orders_lock(order_id=locked.pk):
+        payload = _seller_order_move(locked=seller_order, to=SS.READY_TO_SHIP, message="Paid.")
+        events.emit(f"seller_order.{SS.READY_TO_SHIP}", **payload)
+    paid = order_transition(
+        order=locked,
+        to=OS.PAID,
+        data={"payment_reference": payment_reference, "amount": str(locked.total_amount)},
+        message=f"Payment {payment_reference} received."[:300],
+    )
+    _sync(order, paid, ["status", "paid_at"])
+    return paid
+
+
+def order_cancellable(order: Order, seller_orders=None) -> bool:
+    """Whether the shopper may still cancel: not finished and nothing shipped yet.
+
+    Pass the seller orders when they are already loaded (no query).
+    """
+    if order.status not in (OS.PENDING_PAYMENT, OS.PAID):
+        return False
+    if seller_orders is None:
+        seller_orders = order.seller_orders.all()
+    return all(so.status in CANCELLABLE_SELLER_STATUSES for so in seller_orders)
+
+
+@transaction.atomic
+def order_cancel(*, order: Order, actor, reason: str) -> Order:
+    """Cancel an order before anything has shipped; release its stock.
+
+    Emit ``order.cancelled`` with ``was_paid`` (the payments app refunds a
+    paid order in its handler). Raise ``ApplicationError`` when the order is
+    finished or a part of it has shipped.
+    """
+    locked = order_lock(order_id=order.pk)
+    if OS.CANCELLED not in ORDER_TRANSITIONS[locked.status]:
+        raise _refuse("Order", locked.number, locked.get_status_display(), OS.CANCELLED)
+    seller_orders = seller_orders_lock(order_id=locked.pk)
+    if not order_cancellable(locked, seller_orders):
+        raise ApplicationError(
+            f"Order {locked.number} has shipped items and cannot be cancelled.",
+            extra={"order_id": locked.pk},
+        )
+    reason = (reason or "").strip() or "Cancelled."
+    released = stock_release(
+        allocations=_allocations(
+            locked.pk, [StockAllocation.Status.RESERVED, StockAllocation.Status.COMMITTED]
+        )
+    )
+    for seller_order in seller_orders:
+        if seller_order.status != SS.CANCELLED:
+            payload = _seller_order_move(locked=seller_order, to=SS.CANCELLED, actor=actor, message=reason)
+            events.emit(f"seller_order.{SS.CANCELLED}", **payload)
+    cancelled = order_transition(
+        order=locked,
+        to=OS.CANCELLED,
+        actor=actor,
+        message=reason,
+        data={"reason": reason, "units_released": released},
+    )
+    _sync(order, cancelled, ["status", "cancelled_at", "cancel_reason"])
+    return cancelled
