@@ -17,7 +17,7 @@ from django.utils.html import format_html
 from catalog.admin import AutocompleteListFilter, OfferAdmin, admin_link
 from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
-from fulfillment.models import Stock, Warehouse
+from fulfillment.models import Holiday, ShippingMethod, ShippingRate, ShippingZone, Stock, Warehouse
 
 STOCK_UPDATE_FIELDS = ["on_hand", "updated_at"]
 
@@ -204,3 +204,68 @@ class StockAdmin(admin.ModelAdmin):
         product_ids = set(queryset.values_list("offer__product_id", flat=True))
         super().delete_queryset(request, queryset)
         product_refresh_buy_box(product_ids=product_ids)
+
+
+class ShippingRateInline(admin.TabularInline):
+    model = ShippingRate
+    fields = [
+        "method",
+        "base_amount",
+        "per_kg_amount",
+        "currency",
+        "max_weight_grams",
+        "transit_days_min",
+        "transit_days_max",
+        "is_active",
+    ]
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("method")
+
+
+@admin.register(ShippingZone)
+class ShippingZoneAdmin(admin.ModelAdmin):
+    list_display = ["name", "country_list", "region_list", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    inlines = [ShippingRateInline]
+
+    @admin.display(description="countries")
+    def country_list(self, obj):
+        return ", ".join(obj.countries)
+
+    @admin.display(description="regions")
+    def region_list(self, obj):
+        return ", ".join(obj.regions) or "all"
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+
+
+@admin.register(ShippingRate)
+class ShippingRateAdmin(admin.ModelAdmin):
+    list_display = [
+        "zone",
+        "method",
+        "base_amount",
+        "per_kg_amount",
+        "currency",
+        "max_weight_grams",
+        "transit_days_min",
+        "transit_days_max",
+        "is_active",
+    ]
+    list_filter = ["zone", "method", "is_active"]
+    list_select_related = ["zone", "method"]
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "country", "name"]
+    list_filter = ["country"]
+    search_fields = ["name"]
+    date_hierarchy = "date"

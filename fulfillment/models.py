@@ -1,8 +1,20 @@
+import zoneinfo
+from decimal import Decimal
+
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from catalog.models import Offer
 from sellers.models import Seller
+
+
+def validate_timezone(value: str) -> None:
+    """Refuse a name that is not in the IANA time zone database."""
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone name, e.g. America/New_York.")
 
 
 class Warehouse(models.Model):
@@ -26,10 +38,25 @@ class Warehouse(models.Model):
     latitude = models.DecimalField(max_digits=9, decimal_places=6)
     longitude = models.DecimalField(max_digits=9, decimal_places=6)
     is_active = models.BooleanField(default=True)
+    timezone = models.CharField(
+        max_length=64,
+        default="America/New_York",
+        validators=[validate_timezone],
+        help_text="IANA name; the cut-off hour and business days are counted in it.",
+    )
+    cutoff_hour = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MaxValueValidator(23)],
+        help_text="Orders placed at or after this local hour are handled from the next business day.",
+    )
+    same_day_radius_km = models.PositiveIntegerField(
+        default=0, help_text="Same-day delivery within this distance; 0 offers no same-day delivery."
+    )
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(condition=Q(cutoff_hour__lte=23), name="warehouse_cutoff_hour_valid"),
             models.CheckConstraint(
                 condition=Q(latitude__gte=-90, latitude__lte=90) & Q(longitude__gte=-180, longitude__lte=180),
                 name="warehouse_location_valid",
@@ -73,3 +100,102 @@ class Stock(models.Model):
     @property
     def available(self) -> int:
         return self.on_hand - self.reserved
+
+
+class ShippingZone(models.Model):
+    """Destinations priced alike: a list of countries, optionally narrowed to regions.
+
+    A zone with ``regions`` matches only those regions of its countries and wins
+    over a zone that lists the country alone.
+    """
+
+    name = models.CharField(max_length=80, unique=True)
+    countries = ArrayField(
+        models.CharField(max_length=2), help_text="ISO 3166-1 alpha-2 codes, comma-separated: US,CA."
+    )
+    regions = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        help_text="Optional region codes (e.g. AK,HI); empty means the whole of each country.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ShippingMethod(models.Model):
+    """A speed of delivery the marketplace offers: standard, expedited, same-day."""
+
+    class Code(models.TextChoices):
+        STANDARD = "standard", "Standard"
+        EXPEDITED = "expedited", "Expedited"
+        SAME_DAY = "same_day", "Same-day"
+
+    code = models.CharField(max_length=20, choices=Code.choices, unique=True)
+    name = models.CharField(max_length=60)
+    is_active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name
+
+
+class ShippingRate(models.Model):
+    """The price and transit time of one method to one zone, up to a weight.
+
+    The amount is ``base_amount + per_kg_amount * ceil(kg)``.
+    """
+
+    method = models.ForeignKey(ShippingMethod, on_delete=models.CASCADE, related_name="rates")
+    zone = models.ForeignKey(ShippingZone, on_delete=models.CASCADE, related_name="rates")
+    base_amount = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
+    per_kg_amount = models.DecimalField(
+        max_digits=12, decimal_places=2, default=Decimal("0.00"), validators=[MinValueValidator(0)]
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    max_weight_grams = models.PositiveIntegerField(help_text="Heavier shipments cannot use this rate.")
+    transit_days_min = models.PositiveSmallIntegerField(help_text="Business days after dispatch.")
+    transit_days_max = models.PositiveSmallIntegerField(help_text="Business days after dispatch.")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["zone", "method"]
+        constraints = [
+            models.UniqueConstraint(fields=["method", "zone"], name="unique_shipping_rate_per_method_zone"),
+            models.CheckConstraint(
+                condition=Q(base_amount__gte=0) & Q(per_kg_amount__gte=0),
+                name="shipping_rate_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(transit_days_min__lte=F("transit_days_max")),
+                name="shipping_rate_transit_range_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.method} to {self.zone}"
+
+
+class Holiday(models.Model):
+    """A public holiday: no handling or transit happens on it in that country."""
+
+    country = models.CharField(max_length=2)
+    date = models.DateField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date", "country"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "date"], name="unique_holiday_per_country_date")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.country}, {self.date:%Y-%m-%d})"
