@@ -14,7 +14,7 @@ zone; each active method with a rate in that zone may serve the parcel:
   (the address must carry coordinates), items ready to ship today, and an
   order before that warehouse's cut-off on a business day.
 
-See docs/decisions/0012-shipping-zones-and-promise.md.
+See docs/decisions/0011-shipping-zones-and-promise.md.
 """
 
 from __future__ import annotations
