@@ -180,9 +180,16 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Minutes an unpaid order holds its stock before orders.tasks.order_expire_unpaid_task cancels it.
+ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=15)
 # Periodic tasks (celery beat); each app adds its own entry.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "marketplace.core.tasks.outbox_sweep_task", "schedule": 60.0},
+    "orders-expire-unpaid": {
+        "task": "orders.tasks.order_expire_unpaid_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
 
 # Search (the search issue builds the backends).
