@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class OrdersConfig(AppConfig):
     name = "orders"
     verbose_name = "Orders"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from orders import handlers
+
+        user_logged_in.connect(handlers.cart_merge_on_sign_in, dispatch_uid="orders.cart_merge_on_sign_in")

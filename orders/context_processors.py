@@ -1,7 +1,6 @@
-from orders.cart import cart_count
+from orders.cart import cart_count_for_request
 
 
 def cart(request):
-    """Add ``cart_count`` (units in the cart) to every page's header."""
-    session = getattr(request, "session", None)
-    return {"cart_count": cart_count(session) if session is not None else 0}
+    """Add ``cart_count`` (units in the cart, saved for later not counted) to every page's header."""
+    return {"cart_count": cart_count_for_request(request)}

@@ -1,54 +1,134 @@
-from itertools import groupby
+"""Cart pages. Every action is a POST that works without JavaScript (redirect to
+the cart with a message) and with htmx (the updated cart fragment plus the
+header count swapped out of band)."""
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
-from django.views.generic import TemplateView
 
 from marketplace.core.errors import ApplicationError
-from orders.cart import cart_add_offer, cart_lines, cart_remove_offer
+from orders.cart import (
+    cart_add_offer,
+    cart_for_request,
+    cart_move_to_cart,
+    cart_remove_offer,
+    cart_save_for_later,
+    cart_set_quantity,
+    cart_summary,
+)
+
+CART_FRAGMENT_ID = "cart"
 
 
-class CartDetailView(TemplateView):
-    template_name = "orders/cart_detail.html"
+def render_cart(request, *, fragment: bool):
+    """Review the cart and render the page, or only its fragment (with the header count)."""
+    summary = cart_summary(cart=cart_for_request(request))
+    request._cart_count = summary.count
+    template = "orders/partials/cart_fragment.html" if fragment else "orders/cart_detail.html"
+    return TemplateResponse(request, template, {"cart": summary, "cart_count": summary.count})
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        lines = cart_lines(self.request.session)
-        context["groups"] = [
-            (seller, list(seller_lines))
-            for seller, seller_lines in groupby(lines, key=lambda line: line.offer.seller)
-        ]
-        context["subtotal_amount"] = sum((line.subtotal_amount for line in lines), start=0)
-        context["lines"] = lines
-        return context
+
+class CartDetailView(View):
+    def get(self, request):
+        return render_cart(request, fragment=bool(request.htmx))
+
+
+class CartActionView(View):
+    """A POST that changes the cart: subclasses say what to call and what to tell the shopper."""
+
+    create_cart = False
+
+    def act(self, cart, data):
+        raise NotImplementedError
+
+    def success_message(self, line) -> str:
+        raise NotImplementedError
+
+    def post(self, request):
+        cart = cart_for_request(request, create=self.create_cart)
+        try:
+            if cart is None:
+                raise ApplicationError("That item is not in your cart.")
+            line = self.act(cart, request.POST)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return self.respond(request, ok=False)
+        message = self.success_message(line)
+        if message:
+            messages.success(request, message)
+        return self.respond(request, ok=True)
+
+    def respond(self, request, *, ok: bool):
+        if request.htmx:
+            return render_cart(request, fragment=True)
+        return redirect("orders:cart-detail")
+
+
+class CartAddView(CartActionView):
+    """Add an offer. From a product page with htmx the answer is a short confirmation
+    for the form's status area; without JavaScript, the cart (or back, on an error)."""
+
+    create_cart = True
+
+    def act(self, cart, data):
+        return cart_add_offer(
+            cart=cart,
+            offer_id=data.get("offer"),
+            quantity=data.get("quantity", "1"),
+            product_id=data.get("product") if "product" in data else None,
+        )
+
+    def success_message(self, line):
+        return f"Added to your cart: {line.offer.product.title}."
+
+    def respond(self, request, *, ok):
+        if request.htmx and request.htmx.target == CART_FRAGMENT_ID:
+            return render_cart(request, fragment=True)
+        if request.htmx:
+            return TemplateResponse(request, "orders/partials/cart_added.html", {"ok": ok})
+        if ok:
+            return redirect("orders:cart-detail")
+        return _back(request)
+
+
+class CartUpdateView(CartActionView):
+    def act(self, cart, data):
+        return cart_set_quantity(cart=cart, offer_id=data.get("offer"), quantity=data.get("quantity"))
+
+    def success_message(self, line):
+        return f"Updated the quantity of {line.offer.product.title} to {line.quantity}."
+
+
+class CartRemoveView(CartActionView):
+    def act(self, cart, data):
+        return cart_remove_offer(cart=cart, offer_id=data.get("offer"))
+
+    def success_message(self, line):
+        return f"Removed from your cart: {line.offer.product.title}." if line else "Removed from your cart."
+
+
+class CartSaveForLaterView(CartActionView):
+    def act(self, cart, data):
+        return cart_save_for_later(cart=cart, offer_id=data.get("offer"))
+
+    def success_message(self, line):
+        return f"Saved for later: {line.offer.product.title}."
+
+
+class CartMoveToCartView(CartActionView):
+    def act(self, cart, data):
+        return cart_move_to_cart(cart=cart, offer_id=data.get("offer"))
+
+    def success_message(self, line):
+        return f"Moved to your cart: {line.offer.product.title}."
 
 
 def _back(request, fallback="orders:cart-detail"):
     target = request.POST.get("next") or request.headers.get("referer")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(fallback)
-
-
-class CartAddView(View):
-    def post(self, request):
-        try:
-            line = cart_add_offer(
-                session=request.session,
-                offer_id=request.POST.get("offer"),
-                quantity=request.POST.get("quantity", "1"),
-            )
-        except ApplicationError as error:
-            messages.error(request, error.message)
-            return _back(request)
-        messages.success(request, f"Added to your cart: {line.offer.product.title}.")
-        return redirect("orders:cart-detail")
-
-
-class CartRemoveView(View):
-    def post(self, request):
-        cart_remove_offer(session=request.session, offer_id=request.POST.get("offer"))
-        messages.info(request, "Removed from your cart.")
-        return redirect("orders:cart-detail")

@@ -213,6 +213,10 @@ REST_FRAMEWORK = {
 MARKETPLACE_NAME = "Marketplace"
 MARKETPLACE_CURRENCY = "USD"
 CATALOG_PAGE_SIZE = 24
+# Cart limits (orders/cart.py): units of one offer, lines (saved for later included), units in the cart.
+CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=30)
+CART_MAX_LINES = env.int("CART_MAX_LINES", default=50)
+CART_MAX_UNITS = env.int("CART_MAX_UNITS", default=100)
 
 LOGGING = {
     "version": 1,
