@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include((seller_urls, "sellers"))),
+    path("pay/", include("payments.urls")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),

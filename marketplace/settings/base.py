@@ -203,6 +203,10 @@ ELASTICSEARCH_DSL_AUTO_REFRESH = False
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# "sandbox" or "stripe"; empty: stripe when STRIPE_SECRET_KEY is set, the sandbox otherwise.
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="")
+# Signs the sandbox's simulated webhooks; empty: derived from SECRET_KEY.
+SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="")
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -1,0 +1,155 @@
+"""The payment provider interface.
+
+Every provider (the sandbox now, Stripe later) implements ``PaymentProvider``.
+The rest of the project talks to providers through it only, with ``Decimal``
+amounts and ISO currencies; amounts cross into minor units (cents) inside the
+provider, with ``to_minor_units`` / ``from_minor_units``.
+
+The shape follows Stripe's PaymentIntents, so the Stripe adapter is a thin
+mapping: ``create_payment`` returns a client secret for the browser,
+``confirm_payment`` either succeeds, fails with a decline code, or asks for an
+extra step (3-D Secure) at ``next_action_url``; webhook events carry ids, so
+each is processed once.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from marketplace.core.errors import ApplicationError
+
+# ISO 4217 currencies without a minor unit (Stripe's "zero-decimal" list).
+ZERO_DECIMAL_CURRENCIES = frozenset(
+    {
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    }
+)
+
+# Payment states as the project sees them, whatever the provider calls them.
+CREATED = "created"
+REQUIRES_ACTION = "requires_action"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+# Event types (Stripe's names; other providers map theirs onto these).
+EVENT_PAYMENT_SUCCEEDED = "payment_intent.succeeded"
+EVENT_PAYMENT_FAILED = "payment_intent.payment_failed"
+EVENT_PAYMENT_CANCELED = "payment_intent.canceled"
+
+
+def _exponent(currency: str) -> int:
+    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
+
+
+def to_minor_units(amount: Decimal, currency: str) -> int:
+    """Return ``amount`` in the currency's minor unit: 49.99 USD -> 4999.
+
+    Refuse amounts finer than the currency allows instead of rounding them.
+    """
+    if not isinstance(amount, Decimal):
+        raise TypeError("Amounts must be Decimal.")
+    minor = amount.scaleb(_exponent(currency))
+    if minor != minor.to_integral_value():
+        raise ValueError(f"{amount} has more decimals than {currency.upper()} allows.")
+    return int(minor)
+
+
+def from_minor_units(value: int, currency: str) -> Decimal:
+    """Return the ``Decimal`` amount of ``value`` minor units: 4999 USD -> 49.99."""
+    exponent = _exponent(currency)
+    return (Decimal(int(value)).scaleb(-exponent)).quantize(Decimal(1).scaleb(-exponent))
+
+
+class ProviderError(ApplicationError):
+    """The provider refused a request (a bug or a misuse, not a card decline)."""
+
+
+class InvalidWebhook(ProviderError):
+    """A webhook call whose signature, timestamp or body cannot be trusted."""
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    """A payment as the provider reports it (Stripe: a PaymentIntent)."""
+
+    id: str
+    status: str  # CREATED, REQUIRES_ACTION, SUCCEEDED, FAILED or CANCELLED
+    amount: Decimal
+    currency: str
+    client_secret: str = ""
+    next_action_url: str = ""  # where the shopper authenticates, when REQUIRES_ACTION
+    failure_code: str = ""  # card_declined, incorrect_number, expired_card, ...
+    decline_code: str = ""  # generic_decline, insufficient_funds, ... (card_declined only)
+    failure_message: str = ""  # for the shopper, as the provider words it
+    reference: str = ""  # our order number
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    id: str
+    status: str  # "succeeded", "pending" or "failed"
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A verified webhook event: ``data`` is the provider's JSON as sent."""
+
+    id: str
+    type: str
+    data: dict = field(default_factory=dict)
+    payment: ProviderPayment | None = None  # the payment the event is about, if any
+
+
+class PaymentProvider(abc.ABC):
+    """What the project needs from a payment provider."""
+
+    name: str
+
+    @abc.abstractmethod
+    def create_payment(
+        self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str
+    ) -> ProviderPayment:
+        """Create a payment for ``amount``; the same key returns the same payment."""
+
+    @abc.abstractmethod
+    def confirm_payment(
+        self, *, payment_id: str, payment_method: dict, return_url: str = ""
+    ) -> ProviderPayment:
+        """Charge ``payment_method``; ``return_url`` is where an extra step ends."""
+
+    @abc.abstractmethod
+    def retrieve_payment(self, *, payment_id: str) -> ProviderPayment:
+        """Return the payment's current state (after an extra step, say)."""
+
+    @abc.abstractmethod
+    def cancel_payment(self, *, payment_id: str) -> ProviderPayment:
+        """Cancel a payment that has not succeeded."""
+
+    @abc.abstractmethod
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> ProviderRefund:
+        """Refund ``amount`` of a succeeded payment; the same key, the same refund."""
+
+    @abc.abstractmethod
+    def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
+        """Verify and parse a webhook call; raise ``InvalidWebhook`` if untrusted."""

@@ -1,0 +1,294 @@
+"""Payments: take an order's payment, apply provider results and webhooks, refund.
+
+The same function, ``_payment_apply``, records what the provider says about a
+payment whether it comes back from confirming, from the shopper's return after
+3-D Secure, or from a webhook, so fulfilment never depends on the shopper
+reaching the success page. Applying a result twice, or out of order, changes
+nothing the second time: ``order_mark_paid`` is idempotent per payment
+reference, and a payment that succeeded never goes back to failed.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from marketplace.core.errors import ApplicationError
+from orders.lifecycle import OrderNotPayable, order_mark_paid
+from orders.models import Order
+from payments.models import Payment, Refund, WebhookEvent
+from payments.providers import base, get_provider
+
+logger = logging.getLogger(__name__)
+
+PS = Payment.Status
+CAPTURED = (PS.SUCCEEDED, PS.PARTIALLY_REFUNDED)
+OPEN = (PS.CREATED, PS.REQUIRES_ACTION)
+
+
+class PaymentRefused(ApplicationError):
+    """The order cannot take a payment (paid, cancelled or expired)."""
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    payment: Payment
+    # Set when the payment succeeded but the order could not take it, so it was refunded.
+    refunded_because: str = ""
+
+
+def order_payable_error(*, order: Order, now=None) -> str:
+    """Say why ``order`` cannot be paid now, or return "" when it can."""
+    now = now or timezone.now()
+    if order.status in (Order.Status.PAID, Order.Status.COMPLETED):
+        return f"Order {order.number} is already paid."
+    if order.status == Order.Status.CANCELLED:
+        return f"Order {order.number} was cancelled, so it can no longer be paid."
+    if order.reserved_until is not None and order.reserved_until < now:
+        return (
+            f"Order {order.number} was not paid in time: its items were held until "
+            f"{date_format(timezone.localtime(order.reserved_until), 'N j, H:i')} and have been released. "
+            "Add them to your cart again to order them."
+        )
+    return ""
+
+
+def payment_refunded_amount(*, payment: Payment) -> Decimal:
+    total = payment.refunds.aggregate(total=Sum("amount"))["total"]
+    return total or Decimal("0.00")
+
+
+def _lock(payment_id: int) -> Payment:
+    return Payment.objects.select_for_update().select_related("order").get(pk=payment_id)
+
+
+def payment_start(*, order: Order, idempotency_key: str) -> Payment:
+    """Create the payment of one attempt to pay ``order``; the same key, the same payment.
+
+    The provider call is idempotent on the key, so a retried or doubled
+    request creates one payment at the provider and one row here.
+    """
+    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        if existing.order_id != order.pk:
+            raise PaymentRefused("This payment attempt belongs to another order.")
+        return existing
+    reason = order_payable_error(order=order)
+    if reason:
+        raise PaymentRefused(reason)
+    provider = get_provider()
+    provider_payment = provider.create_payment(
+        amount=order.total_amount,
+        currency=order.currency,
+        reference=order.number,
+        idempotency_key=idempotency_key,
+    )
+    payment, _ = Payment.objects.get_or_create(
+        idempotency_key=idempotency_key,
+        defaults={
+            "order": order,
+            "provider": provider.name,
+            "provider_payment_id": provider_payment.id,
+            "amount": order.total_amount,
+            "currency": order.currency,
+        },
+    )
+    return payment
+
+
+def payment_confirm(*, payment: Payment, payment_method: dict, return_url: str = "") -> PaymentResult:
+    """Charge ``payment_method`` for ``payment`` and record the outcome.
+
+    A payment already past ``created`` (a doubled submit) is returned as it
+    is. An order that stopped being payable since the page was shown is
+    refused (``PaymentRefused``) before anything is charged.
+    """
+    with transaction.atomic():
+        payment = _lock(payment.pk)
+        if payment.status != PS.CREATED:
+            return PaymentResult(payment)
+        reason = order_payable_error(order=payment.order)
+        if not reason:
+            provider_payment = get_provider(payment.provider).confirm_payment(
+                payment_id=payment.provider_payment_id, payment_method=payment_method, return_url=return_url
+            )
+            return _payment_apply(payment=payment, provider_payment=provider_payment)
+        _payment_cancel_at_provider(payment)
+    raise PaymentRefused(reason)
+
+
+@transaction.atomic
+def payment_sync(*, payment: Payment) -> PaymentResult:
+    """Fetch the payment's state from the provider and record it (after 3-D Secure)."""
+    payment = _lock(payment.pk)
+    provider_payment = get_provider(payment.provider).retrieve_payment(payment_id=payment.provider_payment_id)
+    return _payment_apply(payment=payment, provider_payment=provider_payment)
+
+
+def _save(payment: Payment, *fields: str) -> None:
+    payment.save(update_fields=[*fields, "updated_at"])
+
+
+def _payment_apply(*, payment: Payment, provider_payment: base.ProviderPayment) -> PaymentResult:
+    """Record the provider's view of a locked payment; mark the order paid on success."""
+    status = provider_payment.status
+    if status == base.SUCCEEDED:
+        if payment.status in (*OPEN, PS.FAILED, PS.CANCELLED):
+            payment.status = PS.SUCCEEDED
+            payment.failure_code = payment.failure_message = payment.next_action_url = ""
+            _save(payment, "status", "failure_code", "failure_message", "next_action_url")
+        if payment.status == PS.SUCCEEDED:
+            return PaymentResult(payment, refunded_because=_payment_fulfil(payment))
+    elif status == base.FAILED and payment.status in OPEN:
+        payment.status = PS.FAILED
+        payment.failure_code = provider_payment.decline_code or provider_payment.failure_code
+        payment.failure_message = provider_payment.failure_message
+        payment.next_action_url = ""
+        _save(payment, "status", "failure_code", "failure_message", "next_action_url")
+    elif status == base.REQUIRES_ACTION and payment.status == PS.CREATED:
+        payment.status = PS.REQUIRES_ACTION
+        payment.next_action_url = provider_payment.next_action_url
+        _save(payment, "status", "next_action_url")
+    elif status == base.CANCELLED and payment.status in (*OPEN, PS.FAILED):
+        payment.status = PS.CANCELLED
+        _save(payment, "status")
+    return PaymentResult(payment)
+
+
+def _payment_fulfil(payment: Payment) -> str:
+    """Mark the order paid; if it cannot take the money, refund it and say why."""
+    try:
+        with transaction.atomic():
+            order_mark_paid(
+                order=payment.order, payment_reference=payment.provider_payment_id, amount=payment.amount
+            )
+    except OrderNotPayable as error:
+        refund_create(
+            payment=payment,
+            amount=payment.amount - payment_refunded_amount(payment=payment),
+            reason=f"Not payable: {error.message}"[:300],
+            idempotency_key=f"unpayable-{payment.provider_payment_id}",
+        )
+        payment.refresh_from_db(fields=["status"])
+        return error.message
+    return ""
+
+
+def _payment_cancel_at_provider(payment: Payment) -> None:
+    """Cancel an open payment at the provider and here (its order went away)."""
+    get_provider(payment.provider).cancel_payment(payment_id=payment.provider_payment_id)
+    payment.status = PS.CANCELLED
+    payment.next_action_url = ""
+    _save(payment, "status", "next_action_url")
+
+
+@transaction.atomic
+def refund_create(
+    *, payment: Payment, amount: Decimal, reason: str, idempotency_key: str, created_by=None
+) -> Refund:
+    """Refund ``amount`` of a captured payment through its provider.
+
+    The same ``idempotency_key`` returns the refund already made, here and at
+    the provider, so a retry never refunds twice.
+    """
+    payment = _lock(payment.pk)
+    existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    if payment.status not in CAPTURED:
+        raise ApplicationError(
+            f"Payment {payment.provider_payment_id} is {payment.status}; nothing to refund."
+        )
+    refunded = payment_refunded_amount(payment=payment)
+    if amount <= 0 or refunded + amount > payment.amount:
+        raise ApplicationError(
+            f"A refund of {amount} is more than the {payment.amount - refunded} left of this payment."
+        )
+    provider_refund = get_provider(payment.provider).refund(
+        payment_id=payment.provider_payment_id, amount=amount, idempotency_key=idempotency_key
+    )
+    refund = Refund.objects.create(
+        payment=payment,
+        amount=provider_refund.amount,
+        reason=reason[:300],
+        provider_refund_id=provider_refund.id,
+        idempotency_key=idempotency_key,
+        created_by=created_by,
+    )
+    payment.status = PS.REFUNDED if refunded + amount == payment.amount else PS.PARTIALLY_REFUNDED
+    _save(payment, "status")
+    return refund
+
+
+@transaction.atomic
+def payment_refund_cancelled_order(*, order: Order, reason: str = "", created_by=None) -> list[Refund]:
+    """Refund what was captured for a cancelled order; cancel payments still open.
+
+    Idempotent: the first captured payment is refunded with the key
+    ``cancel-<order number>``, so running this again refunds nothing more.
+    """
+    refunds = []
+    payments = list(Payment.objects.select_for_update().filter(order=order).order_by("pk"))
+    first_captured = True
+    for payment in payments:
+        if payment.status in CAPTURED:
+            key = f"cancel-{order.number}" if first_captured else f"cancel-{order.number}-{payment.pk}"
+            first_captured = False
+            left = payment.amount - payment_refunded_amount(payment=payment)
+            if left > 0:
+                refunds.append(
+                    refund_create(
+                        payment=payment,
+                        amount=left,
+                        reason=f"Order cancelled: {reason}"[:300] if reason else "Order cancelled.",
+                        idempotency_key=key,
+                        created_by=created_by,
+                    )
+                )
+        elif payment.status in OPEN:
+            _payment_cancel_at_provider(payment)
+    return refunds
+
+
+def webhook_receive(*, provider_name: str, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
+    """Verify, store and process a provider webhook call, once per event id.
+
+    Raise ``InvalidWebhook`` (nothing stored) when the signature, timestamp
+    or body cannot be trusted. A replayed event id returns the stored event
+    without processing it again.
+    """
+    provider = get_provider(provider_name)
+    event = provider.parse_webhook(payload=payload, headers=headers)
+    with transaction.atomic():
+        stored, _ = WebhookEvent.objects.get_or_create(
+            event_id=event.id, defaults={"provider": provider.name, "type": event.type, "payload": event.data}
+        )
+        stored = WebhookEvent.objects.select_for_update().get(pk=stored.pk)
+        if stored.processed_at is not None:
+            return stored
+        _webhook_process(provider_name=provider.name, event=event)
+        stored.processed_at = timezone.now()
+        stored.save(update_fields=["processed_at"])
+    return stored
+
+
+def _webhook_process(*, provider_name: str, event: base.ProviderEvent) -> None:
+    if event.payment is None:
+        return
+    payment = (
+        Payment.objects.select_for_update()
+        .select_related("order")
+        .filter(provider=provider_name, provider_payment_id=event.payment.id)
+        .first()
+    )
+    if payment is None:
+        logger.warning("Webhook %s (%s) is about unknown payment %s", event.id, event.type, event.payment.id)
+        return
+    _payment_apply(payment=payment, provider_payment=event.payment)
