@@ -9,7 +9,7 @@ for the same cart cannot both pass a limit check.
 Every read goes through ``cart_summary``, which re-checks each line against
 the current offer (``cart_review``): a new price, less stock or an offer that
 can no longer be bought is put right and said in plain words. A line that can
-no longer be bought moves to "Saved for later" (docs/decisions/0012-...).
+no longer be bought moves to "Saved for later" (docs/decisions/0012-database-cart-merge-and-review.md).
 """
 
 from __future__ import annotations
