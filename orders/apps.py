@@ -11,3 +11,7 @@ class OrdersConfig(AppConfig):
         from orders import handlers
 
         user_logged_in.connect(handlers.cart_merge_on_sign_in, dispatch_uid="orders.cart_merge_on_sign_in")
+
+        from orders import notifications
+
+        notifications.register()
