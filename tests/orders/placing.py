@@ -79,7 +79,7 @@ def buyer_in_san_francisco():
     return address.user, address
 
 
-def place(user, address, lines: dict, *, key=None, shipping=None):
+def place(user, address, lines: dict, *, key=None, shipping=None, now=NOW):
     """Place an order for ``{offer: quantity}``; every seller ships standard unless told."""
     return order_place(
         user=user,
@@ -87,5 +87,5 @@ def place(user, address, lines: dict, *, key=None, shipping=None):
         address=address,
         lines=[PlacementLine(offer_id=offer.pk, quantity=quantity) for offer, quantity in lines.items()],
         shipping_choices=shipping if shipping is not None else {o.seller_id: "standard" for o in lines},
-        now=NOW,
+        now=now,
     )
