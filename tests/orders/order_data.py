@@ -74,12 +74,3 @@ def order_build(*, user, parts, reserved_until=None) -> Order:
     OrderEvent.objects.create(order=order, kind="placed", to_status=Order.Status.PENDING_PAYMENT)
     return order
 
-
-class EventLog:
-    """Records every emitted domain event whose name starts with one of ``prefixes``."""
-
-    def __init__(self):
-        self.seen: list[tuple[str, dict]] = []
-
-    def names(self):
-        return [name for name, _ in self.seen]
