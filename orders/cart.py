@@ -20,6 +20,7 @@ from decimal import Decimal
 from itertools import groupby
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -33,6 +34,7 @@ from orders.models import Cart, CartLine
 from sellers.models import Seller
 
 SESSION_CART_ID = "cart_id"
+COUNT_CACHE_SECONDS = 3600  # every cart write drops it; this bounds writes made outside orders.cart
 _QUANTITY_RE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
@@ -96,10 +98,39 @@ def cart_for_request(request, *, create: bool = False) -> Cart | None:
     return cart
 
 
+def _count_key(*, user_id=None, cart_id=None) -> str:
+    return f"cart-count:user:{user_id}" if user_id is not None else f"cart-count:cart:{cart_id}"
+
+
+def _remember_count(cart: Cart, count: int) -> None:
+    cache.set(_count_key(user_id=cart.user_id, cart_id=cart.pk), count, COUNT_CACHE_SECONDS)
+
+
+def _forget_count(cart: Cart) -> None:
+    """Drop the cached count of a cart being changed: now, and again after the commit
+    (a request reading the old rows meanwhile may have cached the old count)."""
+    keys = [_count_key(cart_id=cart.pk)] + ([_count_key(user_id=cart.user_id)] if cart.user_id else [])
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def cart_count_prime(*, user) -> int:
+    """Count the units in ``user``'s cart and cache it (at sign-in, so pages do not have to)."""
+    count = (
+        CartLine.objects.filter(cart__user=user, saved_for_later=False).aggregate(units=Sum("quantity"))[
+            "units"
+        ]
+        or 0
+    )
+    cache.set(_count_key(user_id=user.pk), count, COUNT_CACHE_SECONDS)
+    return count
+
+
 def cart_count_for_request(request) -> int:
     """Return the units in the request's cart (saved for later not counted).
 
-    One small query, remembered on the request; none for a guest without a cart.
+    Cached (every cart write drops it) and remembered on the request: one small
+    query at most, none for a guest without a cart.
     """
     if hasattr(request, "_cart_count"):
         return request._cart_count
@@ -107,12 +138,17 @@ def cart_count_for_request(request) -> int:
     session = getattr(request, "session", None)
     lines = CartLine.objects.filter(saved_for_later=False)
     if user is not None and user.is_authenticated:
-        lines = lines.filter(cart__user=user)
+        key, lines = _count_key(user_id=user.pk), lines.filter(cart__user=user)
     elif session is not None and session.get(SESSION_CART_ID) is not None:
-        lines = lines.filter(cart_id=session[SESSION_CART_ID], cart__user__isnull=True)
+        cart_id = session[SESSION_CART_ID]
+        key, lines = _count_key(cart_id=cart_id), lines.filter(cart_id=cart_id, cart__user__isnull=True)
     else:
-        lines = None
-    count = (lines.aggregate(units=Sum("quantity"))["units"] or 0) if lines is not None else 0
+        request._cart_count = 0
+        return 0
+    count = cache.get(key)
+    if count is None:
+        count = lines.aggregate(units=Sum("quantity"))["units"] or 0
+        cache.set(key, count, COUNT_CACHE_SECONDS)
     request._cart_count = count
     return count
 
@@ -235,6 +271,7 @@ def cart_summary(*, cart: Cart | None) -> CartSummary:
         return CartSummary()
     lines, changes = _reviewed_lines(cart)
     active = [line for line in lines if not line.saved_for_later]
+    _remember_count(cart, sum(line.quantity for line in active))
     groups = [
         SellerGroup(
             seller=seller_lines[0].offer.seller,
@@ -272,6 +309,7 @@ def _lock(cart: Cart) -> Cart:
     locked = Cart.objects.select_for_update().filter(pk=cart.pk).first()
     if locked is None:
         raise ApplicationError("Your cart has just changed. Please try again.")
+    _forget_count(locked)
     return locked
 
 
@@ -414,6 +452,7 @@ def cart_move_to_cart(*, cart: Cart, offer_id) -> CartLine:
 @transaction.atomic
 def cart_remove_lines(*, cart: Cart, offer_ids) -> int:
     """Remove the active lines of these offers (after an order for them is placed)."""
+    cart = _lock(cart)
     deleted, _ = CartLine.objects.filter(
         cart=cart, offer_id__in=list(offer_ids), saved_for_later=False
     ).delete()

@@ -4,7 +4,9 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from fulfillment.models import Stock
@@ -574,18 +576,39 @@ def test_the_count_costs_no_query_for_a_guest_without_a_cart(django_assert_num_q
         assert cart_count_for_request(request) == 0
 
 
-def test_the_count_costs_one_query_for_a_signed_in_shopper_and_is_remembered(
-    django_assert_num_queries, offer
-):
+def test_the_count_costs_one_query_then_is_cached_until_the_cart_changes(django_assert_num_queries, offer):
     user = UserFactory()
-    cart_add_offer(cart=Cart.objects.create(user=user), offer_id=offer.pk, quantity=2)
-    request = RequestFactory().get("/")
-    request.user = user
-    request.session = SessionStore()
+    cart = Cart.objects.create(user=user)
+    cart_add_offer(cart=cart, offer_id=offer.pk, quantity=2)
+
+    def count():
+        request = RequestFactory().get("/")
+        request.user = user
+        request.session = SessionStore()
+        return cart_count_for_request(request)
 
     with django_assert_num_queries(1):
-        assert cart_count_for_request(request) == 2
-        assert cart_count_for_request(request) == 2
+        assert count() == 2
+    with django_assert_num_queries(0):
+        assert count() == 2
+    cart_add_offer(cart=cart, offer_id=offer.pk, quantity=1)
+    with django_assert_num_queries(1):
+        assert count() == 3
+    cart_remove_lines(cart=cart, offer_ids=[offer.pk])
+    assert count() == 0
+
+
+def test_other_pages_cost_no_cart_query_once_the_count_is_cached(client, offer):
+    user = UserFactory()
+    client.force_login(user)
+    add(client, offer.pk, 2)
+    client.get(reverse("catalog:home"))
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("catalog:home"))
+
+    assert response.context["cart_count"] == 2
+    assert not [q for q in captured.captured_queries if "orders_cart" in q["sql"]]
 
 
 @pytest.mark.parametrize("lines", [3, 10])
