@@ -17,6 +17,7 @@ from orders.cart import (
     cart_save_for_later,
     cart_set_quantity,
     cart_summary,
+    parse_quantity,
 )
 
 CART_FRAGMENT_ID = "cart"
@@ -40,6 +41,9 @@ class CartActionView(View):
 
     create_cart = False
 
+    def validate(self, data) -> None:
+        """Refuse bad input before a cart is made for it (raise ApplicationError)."""
+
     def act(self, cart, data):
         raise NotImplementedError
 
@@ -47,8 +51,9 @@ class CartActionView(View):
         raise NotImplementedError
 
     def post(self, request):
-        cart = cart_for_request(request, create=self.create_cart)
         try:
+            self.validate(request.POST)
+            cart = cart_for_request(request, create=self.create_cart)
             if cart is None:
                 raise ApplicationError("That item is not in your cart.")
             line = self.act(cart, request.POST)
@@ -71,6 +76,9 @@ class CartAddView(CartActionView):
     for the form's status area; without JavaScript, the cart (or back, on an error)."""
 
     create_cart = True
+
+    def validate(self, data):
+        parse_quantity(data.get("quantity", "1"))
 
     def act(self, cart, data):
         return cart_add_offer(
