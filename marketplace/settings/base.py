@@ -213,6 +213,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 24,
 }
 
+# Tax (orders.tax): the calculator class, and how long a country's rates stay cached.
+TAX_CALCULATOR = env.str("TAX_CALCULATOR", default="orders.tax.TableTaxCalculator")
+TAX_RATE_CACHE_SECONDS = env.int("TAX_RATE_CACHE_SECONDS", default=300)
+
 # Storefront.
 MARKETPLACE_NAME = "Marketplace"
 MARKETPLACE_CURRENCY = "USD"

@@ -4,6 +4,7 @@ import pytest
 
 from orders.models import TaxRate
 from orders.tax import TableTaxCalculator, TaxCalculator, tax_rate_for, tax_rates_changed, tax_rates_for
+from tests.orders.default_tables import load_default_tax_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -120,4 +121,6 @@ def test_the_table_calculator_is_the_default():
     ],
 )
 def test_the_default_rates_of_the_data_migration(country, region, tax_class, rate):
+    load_default_tax_rates()
+
     assert tax_rate_for(country=country, region=region, tax_class=tax_class) == Decimal(rate)

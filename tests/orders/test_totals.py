@@ -6,8 +6,15 @@ from fulfillment.shipping import Destination
 from marketplace.core.errors import ApplicationError
 from orders.models import TaxRate
 from orders.totals import LineTotals, OrderTotals, SellerTotals, TotalsLine, order_totals
+from tests.orders.default_tables import load_default_tax_rates
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _default_tax_rates():
+    load_default_tax_rates()
+
 
 CALIFORNIA = Destination(country="US", region="CA", postal_code="94103")
 OREGON = Destination(country="US", region="OR", postal_code="97201")
