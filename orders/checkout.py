@@ -63,10 +63,16 @@ class Checkout:
     groups: list[CheckoutGroup]
     totals: OrderTotals | None
     currency: str
+    problem: str = ""  # why the order as a whole cannot be placed
 
     @property
     def can_place(self) -> bool:
-        return self.address is not None and bool(self.groups) and all(g.can_place for g in self.groups)
+        return (
+            self.address is not None
+            and not self.problem
+            and bool(self.groups)
+            and all(g.can_place for g in self.groups)
+        )
 
     @property
     def shipping_choices(self) -> dict[int, str]:
@@ -130,6 +136,29 @@ def _choose(group: CheckoutGroup, code: str | None, *, require_choice: bool) -> 
         group.chosen = group.options[0]  # the cheapest
 
 
+def _ship(
+    group: CheckoutGroup, *, destination, code: str | None, now: datetime, require_choice: bool
+) -> None:
+    """Find the ways the seller can ship the group's items and pick one."""
+    items = [
+        ShippableItem(
+            offer_id=row.line.offer_id,
+            quantity=row.line.quantity,
+            weight_grams=row.line.offer.product.weight_grams,
+            handling_days=row.line.offer.handling_days,
+        )
+        for row in group.rows
+    ]
+    try:
+        group.options = shipping_options(
+            seller_id=group.seller.pk, items=items, destination=destination, now=now
+        )
+    except ApplicationError as error:
+        group.problem = error.message
+        return
+    _choose(group, code, require_choice=require_choice)
+
+
 def checkout_build(
     *,
     lines: list[CartLine],
@@ -152,25 +181,27 @@ def checkout_build(
 
     destination = destination_for_address(address)
     for group in groups:
-        items = [
-            ShippableItem(
-                offer_id=row.line.offer_id,
-                quantity=row.line.quantity,
-                weight_grams=row.line.offer.product.weight_grams,
-                handling_days=row.line.offer.handling_days,
-            )
-            for row in group.rows
-        ]
-        try:
-            group.options = shipping_options(
-                seller_id=group.seller.pk, items=items, destination=destination, now=now
-            )
-        except ApplicationError as error:
-            group.problem = error.message
-            continue
-        _choose(group, choices.get(group.seller.pk), require_choice=require_choice)
+        _ship(
+            group,
+            destination=destination,
+            code=choices.get(group.seller.pk),
+            now=now,
+            require_choice=require_choice,
+        )
 
-    totals = order_totals(
+    try:
+        totals = _totals(groups, destination=destination, currency=currency)
+    except ApplicationError as error:
+        return Checkout(address=address, groups=groups, totals=None, currency=currency, problem=error.message)
+    for group in groups:
+        group.totals = totals.sellers[group.seller.pk]
+        for row in group.rows:
+            row.totals = group.totals.lines[row.line.offer_id]
+    return Checkout(address=address, groups=groups, totals=totals, currency=currency)
+
+
+def _totals(groups: list[CheckoutGroup], *, destination, currency: str) -> OrderTotals:
+    return order_totals(
         lines=[
             TotalsLine(
                 offer_id=row.line.offer_id,
@@ -187,11 +218,6 @@ def checkout_build(
         destination=destination,
         currency=currency,
     )
-    for group in groups:
-        group.totals = totals.sellers[group.seller.pk]
-        for row in group.rows:
-            row.totals = group.totals.lines[row.line.offer_id]
-    return Checkout(address=address, groups=groups, totals=totals, currency=currency)
 
 
 def checkout_signature(*, address_id: int | None, choices: dict[int, str]) -> str:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 
 from fulfillment.models import Stock
@@ -478,6 +479,42 @@ def test_placing_when_stock_ran_out_says_which_line_and_changes_nothing(shopper,
     assert Order.objects.count() == 0
     assert CartLine.objects.count() == 3
     assert page_key(content) == data["idempotency_key"]
+
+
+def test_placing_with_a_key_another_shopper_used_is_refused_and_changes_nothing(shopper, buyer, shop):
+    _user, home = buyer
+    data = place_form(shopper, shop, home)
+    other = UserFactory()
+    other_address = AddressFactory(user=other)
+    other_offer = stocked(*seller_in_new_york("Other"), "Other thing", "5.00")
+    put_in_cart(other, other_offer, 1)
+    other_client = Client()
+    other_client.force_login(other)
+    other_client.post(URL, place_form(other_client, {"books": other_offer.seller, "bolt": other_offer.seller},
+        other_address, idempotency_key=data["idempotency_key"]))  # fmt: skip
+
+    response = shopper.post(URL, data)
+
+    assert response.status_code == 200
+    assert "Your order has not been placed: This checkout was already used; please reload the page." in text(
+        response
+    )
+    assert Order.objects.filter(user=buyer[0]).count() == 0
+    assert CartLine.objects.filter(cart__user=buyer[0]).count() == 3
+
+
+def test_a_cart_in_two_currencies_cannot_be_placed(shopper, buyer, shop):
+    user, _ = buyer
+    seller, warehouse = seller_in_new_york("Euro Books")
+    euro = stocked(seller, warehouse, "Ein Buch", "20.00")
+    type(euro).objects.filter(pk=euro.pk).update(currency="EUR")
+    put_in_cart(user, euro, 1)
+
+    response = shopper.get(URL)
+
+    content = text(response)
+    assert "All items in an order must be priced in USD; offer" in content
+    assert 'value="place" class="btn btn-primary" disabled' in content
 
 
 # Placing: success
