@@ -242,14 +242,17 @@ def _order_create(*, user, idempotency_key, address, totals: OrderTotals, now) -
         "reserved_until": now + timedelta(minutes=settings.ORDER_RESERVATION_MINUTES),
     }
     for _ in range(NUMBER_ATTEMPTS):
+        number = order_number_new()
         try:
             with transaction.atomic():
-                return Order.objects.create(number=order_number_new(), **fields), True
+                return Order.objects.create(number=number, **fields), True
         except IntegrityError:
             winner = Order.objects.filter(idempotency_key=idempotency_key).first()
             if winner is not None:
                 return _same_user(winner, user), False
-            # Otherwise the random number was taken: draw another.
+            if not Order.objects.filter(number=number).exists():
+                raise
+            # The random number was taken: draw another.
     raise ApplicationError("We could not number your order; please try again.")
 
 
