@@ -10,3 +10,6 @@ class CatalogConfig(AppConfig):
         from marketplace.core import events
 
         events.subscribe("seller.status_changed", handlers.on_seller_status_changed)
+        # Payload: product_ids and/or offer_ids. See catalog/search/indexing.py.
+        for name in ("product.changed", "product.rating_changed", "offer.changed", "stock.changed"):
+            events.subscribe(name, handlers.on_products_changed)

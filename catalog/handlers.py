@@ -9,3 +9,13 @@ def on_seller_status_changed(*, seller_id: int, **_payload) -> None:
     product_ids = set(Offer.objects.filter(seller_id=seller_id).values_list("product_id", flat=True))
     if product_ids:
         product_refresh_buy_box(product_ids=product_ids)
+
+
+def on_products_changed(*, product_ids=(), offer_ids=(), **_payload) -> None:
+    """A product's text, offers, stock or rating changed: refresh its search document."""
+    from catalog.search.indexing import search_index_refresh
+
+    ids = set(product_ids)
+    if offer_ids:
+        ids.update(Offer.objects.filter(pk__in=offer_ids).values_list("product_id", flat=True))
+    search_index_refresh(product_ids=ids)

@@ -1,3 +1,6 @@
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -208,3 +211,64 @@ class Offer(models.Model):
     @property
     def landed_price_amount(self):
         return self.price_amount + self.shipping_amount
+
+
+class ProductSearchDocument(models.Model):
+    """The search index row of a listed product (PostgreSQL search backend).
+
+    A 1:1 side table, not columns on ``Product``: the buy-box cache on
+    ``Product`` changes with every sale and restock, and each non-HOT update of
+    a row rewrites every index entry of it, the GIN entries of the document
+    included. Here only ``document`` (GIN) and ``in_stock, popularity`` (a
+    btree; popularity is rounded so it rarely moves) are indexed, so a change
+    of price, stock level or offers is a HOT update that writes no index at
+    all (the table keeps 20% free space for it), and
+    ``catalog.search.indexing`` skips rows whose values did not change. The
+    table is kept current by ``catalog.search.indexing.search_index_refresh``.
+    """
+
+    product = models.OneToOneField(
+        Product, primary_key=True, on_delete=models.CASCADE, related_name="search_document"
+    )
+    document = SearchVectorField()
+    category = models.ForeignKey(
+        Category, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    category_path = models.CharField(max_length=255)
+    brand = models.ForeignKey(
+        Brand, null=True, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    price_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True)
+    in_stock = models.BooleanField(default=False)
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
+    rating_count = models.PositiveIntegerField(default=0)
+    sales_count = models.PositiveIntegerField(default=0)
+    popularity = models.FloatField(default=0, help_text="Sales and Bayesian rating, 0 to 1.")
+    created_at = models.DateTimeField()
+    seller_ids = ArrayField(models.BigIntegerField(), default=list)
+    conditions = ArrayField(models.CharField(max_length=16), default=list)
+    fulfilled_by_marketplace = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["document"], name="productsearch_document_gin"),
+            # Lets a broad query take its best matches without visiting every match.
+            models.Index(fields=["in_stock", "popularity", "product"], name="productsearch_popularity_idx"),
+        ]
+
+    def __str__(self):
+        return f"search document of {self.product_id}"
+
+
+class SearchTerm(models.Model):
+    """A word of the catalog (titles, brands, categories) for typo correction and completion."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    lexeme = models.CharField(max_length=64)
+    frequency = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["lexeme"], name="searchterm_lexeme_idx")]
+
+    def __str__(self):
+        return self.term

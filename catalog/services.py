@@ -11,6 +11,7 @@ from django.db import transaction
 
 from catalog.buybox import buy_box_winner, candidate_from_offer, offers_with_availability
 from catalog.models import Category, Product
+from catalog.search.indexing import search_index_refresh
 from catalog.selectors import NAVIGATION_CACHE_KEY
 
 
@@ -38,7 +39,8 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
 
     Return the number of products updated. A parent shows the cheapest winner
     among its variations; refreshing a parent refreshes its variations too.
-    Takes four queries plus the bulk update, whatever the number of products.
+    Takes four queries plus the bulk update and the search refresh (two
+    statements), whatever the number of products.
     """
     fields = ("id", "parent_id", "list_price_amount")
     products = {p.pk: p for p in Product.objects.filter(pk__in=set(product_ids)).only(*fields)}
@@ -85,6 +87,8 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
         ],
         batch_size=1000,
     )
+    # The search document carries price, stock and sellers: keep it in step (bulk SQL).
+    search_index_refresh(product_ids=products.keys())
     return len(updated)
 
 

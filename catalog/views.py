@@ -1,10 +1,19 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
+from django.http import JsonResponse
+from django.views import View
 from django.views.generic import TemplateView
 
 from catalog import selectors
-from catalog.forms import SORT_CHOICES, ProductFilterForm, SearchForm
+from catalog.forms import SORT_CHOICES, ProductFilterForm
+from catalog.search import presentation, search
+from catalog.search.parsing import parse
+from catalog.search.presentation import query_from_params
+from catalog.search.suggest import search_suggest
+from catalog.search.types import SORTS
 from sellers.selectors import seller_get_public
 
 HOME_LIST_SIZE = 8
@@ -82,13 +91,45 @@ class ProductDetailView(TemplateView):
 
 
 class ProductSearchView(TemplateView):
+    """Search results: hits, facets, chips, sort and pages, all in the URL; landing when empty."""
+
     template_name = "catalog/search.html"
 
     def get_context_data(self, **kwargs):
-        form = SearchForm(self.request.GET)
-        query = form.query()
-        page_obj = paginate(self.request, selectors.product_search(query=query)) if query else None
-        return super().get_context_data(form=form, query=query, page_obj=page_obj, **kwargs)
+        query = query_from_params(self.request.GET, page_size=settings.CATALOG_PAGE_SIZE)
+        context = super().get_context_data(query=query.text.strip(), **kwargs)
+        if parse(query.text).is_empty:
+            return context
+        result = search(query)
+        path = self.request.path
+        params = [(k, v) for k in self.request.GET for v in self.request.GET.getlist(k)]
+        return {
+            **context,
+            "result": result,
+            "products": result.products,
+            "page_obj": Paginator(range(result.total), query.page_size).page(result.page)
+            if result.total
+            else None,
+            "facet_blocks": presentation.facet_blocks(path, params, result),
+            "chips": presentation.chips(path, params, result),
+            "clear_url": f"{path}?{urlencode([('q', query.text)])}",
+            "sort_choices": SORTS.items(),
+            "current_sort": query.sort if query.sort in SORTS else "relevance",
+            "sort_hidden": presentation.hidden_fields(params, "sort"),
+            "did_you_mean_url": f"{path}?{urlencode([('q', result.did_you_mean)])}"
+            if result.did_you_mean
+            else "",
+            "popular_categories": selectors.category_navigation(),
+        }
+
+
+class ProductSearchSuggestView(View):
+    """Autocomplete for the header search box (JSON), cached per normalised prefix."""
+
+    def get(self, request):
+        response = JsonResponse(search_suggest(text=request.GET.get("q", "")[:200]))
+        response["Cache-Control"] = "public, max-age=300"
+        return response
 
 
 class SellerDetailView(TemplateView):

@@ -408,43 +408,7 @@ def test_product_page_query_count_does_not_grow_with_offers_or_images(
     assert len(response.context["page"].other_offers) == count - 1
 
 
-# Search
-
-
-def test_search_finds_listed_products_by_title_and_description():
-    category = CategoryFactory()
-    knife = make_listed(category, "24.99", title="Chef knife", description="Forged steel blade.")
-    board = make_listed(category, "15.00", title="Cutting board", description="Pairs with a steel knife.")
-    make_listed(category, "5.00", title="Spoon", description="Wooden.")
-    refresh(knife, board)
-
-    response = Client().get(reverse("catalog:search"), {"q": "knife"})
-
-    assert response.status_code == 200
-    assert titles(response) == ["Chef knife", "Cutting board"]
-    assert "$24.99" in response.content.decode()
-    assert titles(Client().get(reverse("catalog:search"), {"q": "knife -board"})) == ["Chef knife"]
-
-
-def test_empty_search_shows_categories():
-    CategoryFactory(name="Garden", slug="garden")
-
-    response = Client().get(reverse("catalog:search"), {"q": "  "})
-
-    assert response.status_code == 200
-    assert response.context["page_obj"] is None
-    assert 'href="/c/garden/"' in response.content.decode()
-
-
-@pytest.mark.parametrize("count", [3, 30])
-def test_search_query_count_does_not_grow_with_results(count, django_assert_num_queries, client):
-    category = CategoryFactory()
-    refresh(*[make_listed(category, "10.00", title=f"Lamp {i}") for i in range(count)])
-
-    # navigation, count, products, images
-    with django_assert_num_queries(4):
-        response = client.get(reverse("catalog:search"), {"q": "lamp", "page": "x"})
-    assert response.status_code == 200
+# Search: see tests/catalog/test_search_views.py
 
 
 # Error pages

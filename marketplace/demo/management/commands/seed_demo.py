@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from catalog.models import Product
+from catalog.search.indexing import search_index_rebuild
 from marketplace.demo.seed import seed_demo
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         started = timezone.now()
         self.stdout.write(f"Seeding the demo catalog up to {products:,} products (seed {seed})...")
         added = seed_demo(products=products, seed=seed, report=self.stdout.write)
+        search_index_rebuild(batch_size=5000, report=self.stdout.write)
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Done: {added:,} products added in {seconds:.1f} s."))
         self.stdout.write("Run `manage.py demo_logins` for the demo accounts.")

@@ -1,0 +1,214 @@
+"""Keep the PostgreSQL search index current: documents and the vocabulary.
+
+``search_index_refresh(product_ids=...)`` recomputes, in one statement, the
+search documents of these products (a variation stands for its parent, which
+is what search lists) and deletes those of products no longer listed. It is
+called by ``catalog.services.product_refresh_buy_box`` (every change of
+offers, stock or seller standing goes through it) and by the handlers of the
+``product.changed``, ``product.rating_changed``, ``offer.changed`` and
+``stock.changed`` domain events. Rows whose values did not change are not
+written at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from catalog.search.spelling import vocabulary_changed
+
+# Bayesian average: a product's rating is pulled towards PRIOR_RATING as if it
+# had PRIOR_WEIGHT extra ratings of that value, so 5.0 from 2 ratings does not
+# beat 4.7 from 900.
+PRIOR_RATING = 3.5
+PRIOR_WEIGHT = 10
+SALES_SATURATION = 1000  # sales_count at which the sales signal is full
+
+DOCUMENT_COLUMNS = (
+    "document",
+    "category_id",
+    "category_path",
+    "brand_id",
+    "price_amount",
+    "in_stock",
+    "rating_average",
+    "rating_count",
+    "sales_count",
+    "popularity",
+    "created_at",
+    "seller_ids",
+    "conditions",
+    "fulfilled_by_marketplace",
+)
+
+_DOCUMENTS_SQL = f"""
+SELECT p.id AS product_id,
+    setweight(to_tsvector('english', p.title), 'A')
+    || setweight(to_tsvector('english', coalesce(b.name, '')), 'B')
+    || setweight(to_tsvector('english', coalesce(cats.names, '') || ' ' || coalesce(attrs.vals, '')), 'C')
+    || setweight(to_tsvector('english', left(p.description, 4000)), 'D') AS document,
+    p.category_id,
+    c.path AS category_path,
+    p.brand_id,
+    p.buy_box_price_amount AS price_amount,
+    p.in_stock,
+    p.rating_average,
+    p.rating_count,
+    p.sales_count,
+    round((0.6 * least(ln(1 + p.sales_count) / ln({SALES_SATURATION + 1}), 1)
+     + 0.4 * (({PRIOR_WEIGHT} * {PRIOR_RATING} + p.rating_average * p.rating_count)
+              / ({PRIOR_WEIGHT} + p.rating_count)) / 5)::numeric, 3)::float8 AS popularity,
+    p.created_at,
+    coalesce(o.seller_ids, '{{}}') AS seller_ids,
+    coalesce(o.conditions, '{{}}') AS conditions,
+    coalesce(o.fbm, false) AS fulfilled_by_marketplace
+FROM catalog_product p
+JOIN catalog_category c ON c.id = p.category_id
+LEFT JOIN catalog_brand b ON b.id = p.brand_id
+LEFT JOIN LATERAL (
+    SELECT string_agg(a.name, ' ') AS names FROM catalog_category a
+    WHERE a.id = ANY(string_to_array(rtrim(c.path, '/'), '/')::bigint[])
+) cats ON true
+LEFT JOIN LATERAL (
+    SELECT string_agg(DISTINCT kv.value, ' ') AS vals
+    FROM catalog_product v
+    CROSS JOIN LATERAL jsonb_each_text(
+        CASE WHEN jsonb_typeof(v.attributes) = 'object' THEN v.attributes ELSE '{{}}' END
+        || CASE WHEN jsonb_typeof(v.variant_attributes) = 'object' THEN v.variant_attributes ELSE '{{}}' END
+    ) kv
+    WHERE v.id = p.id OR (v.parent_id = p.id AND v.is_active)
+) attrs ON true
+LEFT JOIN LATERAL (
+    SELECT array_agg(DISTINCT o.seller_id) AS seller_ids,
+           array_agg(DISTINCT o.condition::text) AS conditions,
+           bool_or(o.fulfilled_by_marketplace) AS fbm
+    FROM catalog_offer o
+    JOIN sellers_seller s ON s.id = o.seller_id AND s.status = 'approved'
+    WHERE o.is_active
+      AND (o.product_id = p.id
+           OR o.product_id IN (SELECT v.id FROM catalog_product v WHERE v.parent_id = p.id AND v.is_active))
+      AND EXISTS (SELECT 1 FROM fulfillment_stock st WHERE st.offer_id = o.id AND st.on_hand > st.reserved)
+) o ON true
+WHERE p.parent_id IS NULL AND p.is_active AND p.id IN (SELECT id FROM targets)
+"""  # noqa: S608 (constants only; values are parameters)
+
+_COLUMNS = ", ".join(DOCUMENT_COLUMNS)
+_REFRESH_SQL = f"""
+WITH targets AS (
+    SELECT id FROM catalog_product WHERE id = ANY(%(ids)s)
+    UNION SELECT parent_id FROM catalog_product WHERE id = ANY(%(ids)s) AND parent_id IS NOT NULL
+),
+docs AS ({_DOCUMENTS_SQL}),
+gone AS (
+    DELETE FROM catalog_productsearchdocument
+    WHERE product_id IN (SELECT id FROM targets) AND product_id NOT IN (SELECT product_id FROM docs)
+    RETURNING product_id
+),
+written AS (
+    INSERT INTO catalog_productsearchdocument AS d (product_id, {_COLUMNS})
+    SELECT product_id, {_COLUMNS} FROM docs
+    ON CONFLICT (product_id) DO UPDATE SET
+        {", ".join(f"{c} = EXCLUDED.{c}" for c in DOCUMENT_COLUMNS)}
+    WHERE ({", ".join(f"d.{c}" for c in DOCUMENT_COLUMNS)})
+        IS DISTINCT FROM ({", ".join(f"EXCLUDED.{c}" for c in DOCUMENT_COLUMNS)})
+    RETURNING d.product_id
+)
+SELECT product_id FROM written
+"""  # noqa: S608 (constants only; values are parameters)
+
+# Words of titles, brands and category names: what typo correction corrects to.
+_WORDS_SQL = """
+SELECT w AS term, coalesce((ts_lexize('english_stem', w))[1], w) AS lexeme, count(*) AS frequency
+FROM (
+    SELECT regexp_split_to_table(lower(src.text), '[^[:alnum:]]+') AS w
+    FROM ({sources}) AS src(text)
+) words
+WHERE length(w) BETWEEN 2 AND 64 AND w !~ '^[0-9]+$'
+GROUP BY w
+"""
+_PRODUCT_WORDS = (
+    "SELECT p.title || ' ' || coalesce(b.name, '') || ' ' || c.name FROM catalog_product p "
+    "JOIN catalog_category c ON c.id = p.category_id LEFT JOIN catalog_brand b ON b.id = p.brand_id "
+    "WHERE p.parent_id IS NULL AND p.is_active {where}"
+)
+
+
+@transaction.atomic
+def search_index_refresh(*, product_ids: Iterable[int]) -> int:
+    """Recompute the search documents of these products; return how many rows changed.
+
+    Two statements whatever the number of products: the documents, then new
+    words for the vocabulary of the products whose document changed.
+    """
+    ids = sorted(set(product_ids))
+    if not ids:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH_SQL, {"ids": ids})
+        changed = [row[0] for row in cursor.fetchall()]
+        if changed:
+            sources = _PRODUCT_WORDS.format(where="AND p.id = ANY(%(ids)s)")
+            cursor.execute(
+                "INSERT INTO catalog_searchterm (term, lexeme, frequency) "
+                + _WORDS_SQL.format(sources=sources)
+                + " ON CONFLICT (term) DO NOTHING",
+                {"ids": changed},
+            )
+            if cursor.rowcount:
+                vocabulary_changed()
+    return len(changed)
+
+
+def search_index_rebuild(
+    *, batch_size: int = 5000, full: bool = False, report: Callable[[str], None] = lambda line: None
+) -> int:
+    """Index every listed product that has no document (all of them with ``full``), in batches,
+    then recount the vocabulary and refresh the planner's statistics. Return the documents written.
+    """
+    written, last_id = 0, 0
+    missing = (
+        ""
+        if full
+        else "AND NOT EXISTS (SELECT 1 FROM catalog_productsearchdocument d WHERE d.product_id = p.id)"
+    )
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT p.id FROM catalog_product p WHERE p.parent_id IS NULL AND p.is_active "  # noqa: S608 (constants only; values are parameters)
+                f"AND p.id > %s {missing} ORDER BY p.id LIMIT %s",
+                [last_id, batch_size],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        if not ids:
+            break
+        written += search_index_refresh(product_ids=ids)
+        last_id = ids[-1]
+        report(f"  search index: {written:,} documents written (up to product {last_id})")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM catalog_productsearchdocument d WHERE NOT EXISTS (SELECT 1 FROM catalog_product p "
+            "WHERE p.id = d.product_id AND p.parent_id IS NULL AND p.is_active)"
+        )
+        search_vocabulary_rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_productsearchdocument")
+        cursor.execute("ANALYZE catalog_searchterm")
+    return written
+
+
+def search_vocabulary_rebuild() -> None:
+    """Recount the vocabulary from every listed product, brand and category."""
+    sources = " UNION ALL ".join(
+        [
+            _PRODUCT_WORDS.format(where=""),
+            "SELECT name FROM catalog_brand",
+            "SELECT name FROM catalog_category WHERE is_active",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM catalog_searchterm")
+        cursor.execute(
+            "INSERT INTO catalog_searchterm (term, lexeme, frequency) " + _WORDS_SQL.format(sources=sources)
+        )
+    vocabulary_changed()
