@@ -270,3 +270,14 @@ def _seeded_catalog() -> dict:
             offers = sorted(product.offers.filter(is_active=True), key=lambda o: o.price_amount)
             return {"category": category, "product": product, "offers": offers}
     pytest.fail("seed_demo made no in-stock product with two or more offers")
+
+
+@pytest.fixture
+def search_catalog(transactional_db):
+    """The fixed search catalog of tests/catalog/search_fixtures.py, indexed, for the live server."""
+    from django.core.cache import cache
+
+    from tests.catalog.search_fixtures import build_search_catalog
+
+    cache.clear()  # autocomplete answers are cached by prefix
+    return build_search_catalog()
