@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.db.models import Count
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
@@ -105,7 +106,18 @@ class OrderAdmin(admin.ModelAdmin):
     actions = ["cancel"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(part_count=Count("seller_orders"))
+        # A correlated subquery, not a JOIN + GROUP BY, so the changelist's counts stay cheap.
+        parts = (
+            SellerOrder.objects.filter(order=OuterRef("pk"))
+            .values("order")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(part_count=Coalesce(Subquery(parts, output_field=IntegerField()), Value(0)))
+        )
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in Order._meta.fields] + ["lines"]
