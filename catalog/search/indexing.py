@@ -63,7 +63,8 @@ SELECT p.id AS product_id,
     coalesce(o.seller_ids, '{{}}') AS seller_ids,
     coalesce(o.conditions, '{{}}') AS conditions,
     coalesce(o.fbm, false) AS fulfilled_by_marketplace
-FROM catalog_product p
+FROM targets t
+JOIN catalog_product p ON p.id = t.id
 JOIN catalog_category c ON c.id = p.category_id
 LEFT JOIN catalog_brand b ON b.id = p.brand_id
 LEFT JOIN LATERAL (
@@ -83,14 +84,16 @@ LEFT JOIN LATERAL (
     SELECT array_agg(DISTINCT o.seller_id) AS seller_ids,
            array_agg(DISTINCT o.condition::text) AS conditions,
            bool_or(o.fulfilled_by_marketplace) AS fbm
-    FROM catalog_offer o
-    JOIN sellers_seller s ON s.id = o.seller_id AND s.status = 'approved'
-    WHERE o.is_active
-      AND (o.product_id = p.id
-           OR o.product_id IN (SELECT v.id FROM catalog_product v WHERE v.parent_id = p.id AND v.is_active))
+    FROM (
+        SELECT p.id AS product_id
+        UNION ALL SELECT v.id FROM catalog_product v WHERE v.parent_id = p.id AND v.is_active
+    ) sellable
+    JOIN catalog_offer o ON o.product_id = sellable.product_id AND o.is_active
+    JOIN sellers_seller s ON s.id = o.seller_id
+    WHERE s.status = 'approved'
       AND EXISTS (SELECT 1 FROM fulfillment_stock st WHERE st.offer_id = o.id AND st.on_hand > st.reserved)
 ) o ON true
-WHERE p.parent_id IS NULL AND p.is_active AND p.id IN (SELECT id FROM targets)
+WHERE p.parent_id IS NULL AND p.is_active
 """  # noqa: S608 (constants only; values are parameters)
 
 _COLUMNS = ", ".join(DOCUMENT_COLUMNS)
