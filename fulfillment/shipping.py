@@ -76,6 +76,10 @@ class ShippableItem:
     quantity: int
     weight_grams: int
     handling_days: int
+    # The seller's own per-unit shipping charge (Offer.shipping_amount), added
+    # to the marketplace's zone rate: the same amount the buy box counts in
+    # an offer's landed price.
+    surcharge_amount: Decimal = Decimal("0.00")
 
 
 @dataclass(frozen=True)
@@ -206,6 +210,7 @@ def _verdicts(
     parcel = _Parcel(
         weight_grams=sum(item.weight_grams * item.quantity for item in items),
         handling_days=max(item.handling_days for item in items),
+        surcharge_amount=sum((item.surcharge_amount * item.quantity for item in items), Decimal("0.00")),
     )
     verdicts = []
     for rate in rates:
@@ -220,6 +225,7 @@ def _verdicts(
 class _Parcel:
     weight_grams: int
     handling_days: int
+    surcharge_amount: Decimal = Decimal("0.00")
 
 
 def _judge(
@@ -244,7 +250,7 @@ def _judge(
     option = ShippingOption(
         code=rate.method.code,
         name=rate.method.name,
-        amount=shipping_amount(rate, weight_grams=parcel.weight_grams),
+        amount=shipping_amount(rate, weight_grams=parcel.weight_grams) + parcel.surcharge_amount,
         currency=rate.currency,
         promised_from=add_business_days(dispatched, rate.transit_days_min, holidays=transit_holidays),
         promised_to=add_business_days(dispatched, rate.transit_days_max, holidays=transit_holidays),

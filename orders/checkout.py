@@ -146,6 +146,7 @@ def _ship(
             quantity=row.line.quantity,
             weight_grams=row.line.offer.product.weight_grams,
             handling_days=row.line.offer.handling_days,
+            surcharge_amount=row.line.offer.shipping_amount,
         )
         for row in group.rows
     ]

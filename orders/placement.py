@@ -203,6 +203,7 @@ def _shipping_per_seller(
                 quantity=quantities[offer.pk],
                 weight_grams=offer.product.weight_grams,
                 handling_days=offer.handling_days,
+                surcharge_amount=offer.shipping_amount,
             )
         )
     choices = {int(seller_id): code for seller_id, code in (choices or {}).items()}

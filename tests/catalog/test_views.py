@@ -318,8 +318,8 @@ def test_product_page_shows_buy_box_and_other_sellers(stocked_product):
     assert '<p class="price price--large buybox__price">$24.99</p>' in html
     assert 'Sold by <a href="/sellers/blade-house/">Blade House</a>' in html
     assert "Only 3 left in stock" in html
-    assert "Free shipping" in html
-    assert "+ $5.99 shipping" in html
+    assert "Delivery priced at checkout" in html
+    assert "+ $5.99 seller shipping charge per item" in html
     assert "Used - Good" in html
     assert "Currently unavailable" in html  # the sold-out seller
     assert "Banned" not in html and "Paused" not in html

@@ -170,6 +170,21 @@ def test_weight_is_the_sum_of_weight_times_quantity(seller):
     assert options["standard"].amount == Decimal("6.49")
 
 
+def test_the_sellers_own_shipping_charge_is_added_per_unit_to_every_method(seller):
+    # 3 x 700 g + 2 x 450 g = 3 kg: standard $6.49, expedited $15.99 before the charges
+    items = [
+        ShippableItem(
+            offer_id=1, quantity=3, weight_grams=700, handling_days=0, surcharge_amount=Decimal("1.50")
+        ),
+        ShippableItem(offer_id=2, quantity=2, weight_grams=450, handling_days=0),
+    ]
+    options = by_code(
+        shipping_options(seller_id=seller.pk, items=items, destination=CHICAGO, now=TUESDAY_10AM)
+    )
+    assert options["standard"].amount == Decimal("10.99")
+    assert options["expedited"].amount == Decimal("20.49")
+
+
 @pytest.mark.parametrize(
     ("country", "standard", "expedited"),
     [
