@@ -73,10 +73,3 @@ class ProductFilterForm(forms.Form):
             price_max=price_max,
             rating_min=data.get("rating"),
         )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200, strip=True)
-
-    def query(self) -> str:
-        return self.cleaned_data.get("q", "") if self.is_valid() else ""

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet
 from django.http import Http404
@@ -213,25 +212,6 @@ def product_deals(*, limit: int = 8) -> list[Product]:
         .select_related("brand")
         .only(*CARD_FIELDS)
         .order_by(F("discount_percent").desc(), F("sales_count").desc(), "id")[:limit]
-    )
-
-
-def product_search(*, query: str) -> QuerySet[Product]:
-    """Listed products matching a web-search style query, best match first.
-
-    A placeholder for the search backends: PostgreSQL full text over title
-    (weight A) and description (weight B), not indexed.
-    """
-    search_query = SearchQuery(query, search_type="websearch", config="english")
-    vector = SearchVector("title", weight="A", config="english") + SearchVector(
-        "description", weight="B", config="english"
-    )
-    return (
-        product_card_queryset()
-        .annotate(search=vector)
-        .filter(search=search_query)
-        .annotate(rank=SearchRank(vector, search_query))
-        .order_by("-rank", F("sales_count").desc(), "id")
     )
 
 

@@ -97,17 +97,6 @@ def test_product_page_falls_back_to_the_live_winner_when_the_cached_one_sold_out
     assert page.other_offers[0].available == 0
 
 
-def test_product_search_matches_title_and_description_ranked():
-    title_match = ProductFactory(title="Steel pan", description="Cooks well.")
-    body_match = ProductFactory(title="Wok", description="Carbon steel.")
-    ProductFactory(title="Spoon", description="Wood.")
-    ProductFactory(title="Steel variant", parent=title_match)
-
-    results = list(selectors.product_search(query="steel"))
-
-    assert results == [title_match, body_match]
-
-
 @pytest.mark.parametrize(
     ("data", "expected", "notices"),
     [

@@ -13,7 +13,7 @@ from payments.services import payment_confirm, payment_start, webhook_receive
 from tests.accounts.factories import UserFactory
 from tests.payments.conftest import order_create, payment_method
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(target, count):
