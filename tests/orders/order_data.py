@@ -73,4 +73,3 @@ def order_build(*, user, parts, reserved_until=None) -> Order:
                 StockAllocation.objects.create(line=line, stock_id=stock_id, quantity=units)
     OrderEvent.objects.create(order=order, kind="placed", to_status=Order.Status.PENDING_PAYMENT)
     return order
-
