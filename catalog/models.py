@@ -25,6 +25,14 @@ class Category(models.Model):
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField(default=True)
+    commission_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The marketplace's commission on sales here, e.g. 0.1500 for 15%; "
+        "empty inherits the parent's.",
+    )
 
     class Meta:
         verbose_name_plural = "categories"

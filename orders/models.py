@@ -62,6 +62,7 @@ class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Awaiting payment"
         PAID = "paid", "Paid"
+        ON_HOLD = "on_hold", "On hold for review"
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 

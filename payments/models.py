@@ -129,3 +129,192 @@ class SandboxRefund(models.Model):
 
     def __str__(self):
         return self.refund_id
+
+
+class RefundAllocation(models.Model):
+    """The part of a refund charged back to one seller's order (its ledger debit)."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="allocations")
+    seller_order = models.ForeignKey(
+        "orders.SellerOrder", on_delete=models.PROTECT, related_name="refund_allocations"
+    )
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["refund", "seller_order"], name="one_allocation_per_seller_order"
+            ),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_allocation_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.amount} of refund {self.refund_id} to {self.seller_order_id}"
+
+
+class Dispute(models.Model):
+    """A chargeback opened by the shopper's bank against a payment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        WON = "won", "Won"
+        LOST = "lost", "Lost"
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="disputes")
+    provider_dispute_id = models.CharField(max_length=100, unique=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    reason = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.provider_dispute_id
+
+
+class SellerPayoutAccount(models.Model):
+    """Where a seller's money goes: a Stripe Connect account (or a sandbox one)."""
+
+    seller = models.OneToOneField("sellers.Seller", on_delete=models.CASCADE, related_name="payout_account")
+    provider = models.CharField(max_length=20)
+    account_id = models.CharField(max_length=100, unique=True)
+    payouts_enabled = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.seller_id}: {self.provider} {self.account_id}"
+
+
+class Payout(models.Model):
+    """One transfer of a seller's balance for a period; unique per seller and period."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        PAID = "paid", "Paid"
+        FAILED = "failed", "Failed"
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="payouts")
+    period_end = models.DateField()
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    provider_transfer_id = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-period_end", "seller"]
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "period_end"], name="one_payout_per_seller_period"),
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payout_amount_positive"),
+        ]
+
+    def __str__(self):
+        return f"Payout {self.pk} to {self.seller_id}: {self.amount} {self.currency} ({self.status})"
+
+
+class LedgerEntry(models.Model):
+    """One append-only line of a seller's account with the marketplace.
+
+    Credits are positive, debits negative; a balance is a sum of entries. The
+    unique ``key`` makes each posting idempotent (e.g. ``sale:<seller order>``).
+    """
+
+    class Kind(models.TextChoices):
+        SALE = "sale", "Sale credit"
+        COMMISSION = "commission", "Commission"
+        REFUND = "refund", "Refund"
+        DISPUTE = "dispute", "Dispute"
+        PAYOUT = "payout", "Payout"
+        ADJUSTMENT = "adjustment", "Adjustment"
+
+    seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="ledger_entries")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    currency = models.CharField(max_length=3, default="USD")
+    key = models.CharField(max_length=120, unique=True)
+    seller_order = models.ForeignKey(
+        "orders.SellerOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    refund = models.ForeignKey(Refund, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    dispute = models.ForeignKey(Dispute, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    payout = models.ForeignKey(
+        Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
+    )
+    description = models.CharField(max_length=300, blank=True)
+    available_on = models.DateField(
+        null=True, blank=True, help_text="When the entry can be paid out (after the hold period)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["seller", "created_at", "id"]
+        verbose_name_plural = "ledger entries"
+        indexes = [models.Index(fields=["seller", "created_at"], name="ledger_seller_time_idx")]
+
+    def __str__(self):
+        return f"{self.seller_id} {self.kind} {self.amount}"
+
+
+class FraudAssessment(models.Model):
+    """The fraud rules' verdict on an order, before it is released to sellers."""
+
+    class Decision(models.TextChoices):
+        RELEASED = "released", "Released"
+        HELD = "held", "Held for review"
+        APPROVED = "approved", "Approved by staff"
+        REJECTED = "rejected", "Rejected by staff"
+
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="fraud_assessment")
+    score = models.PositiveIntegerField()
+    reasons = models.JSONField(default=list)
+    decision = models.CharField(max_length=10, choices=Decision.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    card_fingerprint = models.CharField(max_length=64, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["decision", "created_at"], name="fraud_queue_idx")]
+
+    def __str__(self):
+        return f"{self.order_id}: {self.score} ({self.decision})"
+
+
+class ReconciliationFlag(models.Model):
+    """A mismatch between the provider's payments and our orders, for staff to look at."""
+
+    class Kind(models.TextChoices):
+        PAYMENT_WITHOUT_ORDER = "payment_without_order", "Successful payment with no paid order"
+        ORDER_WITHOUT_PAYMENT = "order_without_payment", "Paid order with no captured payment"
+        AMOUNT_MISMATCH = "amount_mismatch", "Captured amount differs from the order total"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    provider_payment_id = models.CharField(max_length=100, blank=True)
+    order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    details = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "provider_payment_id", "order"],
+                name="one_open_flag_per_case",
+                condition=Q(resolved_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.provider_payment_id or self.order_id}"
