@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED_PRODUCTS ?= 1000
 BENCH_PRODUCTS ?= 10000
 
-.PHONY: venv run test lint migrate seed bench lock clean-data worker
+.PHONY: venv run test lint migrate seed bench bench-orders lock clean-data worker
 
 $(STAMP): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ worker: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --products $(BENCH_PRODUCTS)
+
+# Orders/s of order_place with 8 concurrent buyers, next to pgbench on the same server.
+bench-orders: $(STAMP)
+	$(BIN)/python bench/orders.py
 
 # Re-pin requirements/*.txt from requirements/*.in (hashes, no index address).
 lock:
