@@ -25,7 +25,9 @@ OS = Order.Status
 SS = SellerOrder.Status
 
 ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
-    OS.PENDING_PAYMENT: frozenset({OS.PAID, OS.CANCELLED}),
+    OS.PENDING_PAYMENT: frozenset({OS.PAID, OS.ON_HOLD, OS.CANCELLED}),
+    # Paid, but held by fraud screening until staff approve (paid) or reject it.
+    OS.ON_HOLD: frozenset({OS.PAID, OS.CANCELLED}),
     OS.PAID: frozenset({OS.COMPLETED, OS.CANCELLED}),
     OS.COMPLETED: frozenset(),
     OS.CANCELLED: frozenset(),
