@@ -183,6 +183,11 @@ class OrderLine(models.Model):
     def __str__(self):
         return f"{self.quantity} x {self.sku}"
 
+    @property
+    def condition_label(self) -> str:
+        """The condition as the shopper saw it ("Used - Good"), not its code."""
+        return Offer.Condition(self.condition).label if self.condition in Offer.Condition.values else ""
+
 
 class StockAllocation(models.Model):
     """Units of an order line taken from one warehouse's stock row."""
