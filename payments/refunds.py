@@ -92,6 +92,13 @@ def refunded_line_quantities(*, order_id: int) -> dict[int, int]:
     return quantities
 
 
+def payment_released_order(*, payment: Payment) -> bool:
+    """Whether ``payment`` paid its order to its sellers (so they were credited with it)."""
+    return OrderEvent.objects.filter(
+        order_id=payment.order_id, kind=Order.Status.PAID, data__payment_reference=payment.provider_payment_id
+    ).exists()
+
+
 def refund_position(*, payment: Payment) -> RefundPosition:
     """Return the captured, refunded and remaining amounts of ``payment`` and its refundable lines."""
     refunded = refunded_line_quantities(order_id=payment.order_id)
@@ -258,10 +265,12 @@ def _allocations(
 ) -> dict[int, Decimal]:
     """Split a refund over the seller orders: per line when given, else in proportion to what is left.
 
-    An order never released to its sellers (never paid: cancelled before,
-    rejected by fraud review) credited nobody, so its refunds charge nobody.
+    Only the payment that released the order to its sellers (its ``paid``
+    audit row names it) credited them; the refund of any other payment (an
+    order held and rejected by fraud review, a second payment of a paid
+    order) charges no seller.
     """
-    if payment.order.paid_at is None:
+    if not payment_released_order(payment=payment):
         return {}
     remaining = _seller_remaining(payment.order_id)
     if per_seller_order is None:

@@ -449,19 +449,41 @@ def test_a_line_refund_cannot_charge_a_seller_more_than_it_has_left(paid, staff)
 # -- orders never released to sellers ---------------------------------------------------
 
 
-def test_a_refund_of_an_order_held_before_release_is_charged_to_no_seller(staff):
-    placed = two_seller_order(user=UserFactory())
-    started = payment_start(order=placed.order, idempotency_key="pay-held")
+def captured_without_paying_the_order(order, key) -> Payment:
+    """A payment that succeeded at the provider and here, without (yet) paying ``order``."""
+    started = payment_start(order=order, idempotency_key=key)
     SandboxProvider().confirm_payment(payment_id=started.provider_payment_id, payment_method=payment_method())
     Payment.objects.filter(pk=started.pk).update(status=Payment.Status.SUCCEEDED)
+    started.refresh_from_db()
+    return started
+
+
+def test_a_refund_of_an_order_held_before_release_is_charged_to_no_seller(staff):
+    placed = two_seller_order(user=UserFactory())
+    held = captured_without_paying_the_order(placed.order, "pay-held")
     order_transition(order=placed.order, to=Order.Status.ON_HOLD)
 
     refund = refund_create(
-        payment=started, amount=D("86.19"), reason="Rejected.", actor=staff, idempotency_key="reject"
+        payment=held, amount=D("86.19"), reason="Rejected.", actor=staff, idempotency_key="rej"
     )
 
     assert refund.amount == D("86.19")
     assert RefundAllocation.objects.count() == 0
+
+
+def test_a_refund_of_a_second_payment_of_a_paid_order_is_charged_to_no_seller(paid, staff):
+    placed, first = paid
+    second = captured_without_paying_the_order(placed.order, "pay-second-tab")
+
+    refund = refund_create(
+        payment=second, amount=D("86.19"), reason="Paid twice.", actor=staff, idempotency_key="x"
+    )
+    by_first = refund_create(
+        payment=first, amount=D("1.00"), reason="Goodwill.", actor=staff, idempotency_key="y"
+    )
+
+    assert RefundAllocation.objects.filter(refund=refund).count() == 0
+    assert allocations(by_first) == {"1": D("0.50"), "2": D("0.50")}
 
 
 # -- refunds made at the provider --------------------------------------------------------
