@@ -131,6 +131,26 @@ class SandboxRefund(models.Model):
         return self.refund_id
 
 
+class SandboxTransfer(models.Model):
+    """The sandbox provider's side of a transfer to a seller's account (Stripe Connect in test mode)."""
+
+    transfer_id = models.CharField(max_length=40, unique=True)
+    account_id = models.CharField(max_length=100)
+    amount_minor = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    idempotency_key = models.CharField(max_length=100, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_minor__gt=0), name="sandbox_transfer_amount_positive")
+        ]
+
+    def __str__(self):
+        return self.transfer_id
+
+
 class RefundAllocation(models.Model):
     """The part of a refund charged back to one seller's order (its ledger debit)."""
 
@@ -195,6 +215,7 @@ class Payout(models.Model):
         PENDING = "pending", "Pending"
         PAID = "paid", "Paid"
         FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled (amount back in the balance)"
 
     seller = models.ForeignKey("sellers.Seller", on_delete=models.PROTECT, related_name="payouts")
     period_end = models.DateField()
@@ -202,6 +223,10 @@ class Payout(models.Model):
     currency = models.CharField(max_length=3, default="USD")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     provider_transfer_id = models.CharField(max_length=100, blank=True)
+    provider = models.CharField(max_length=20, blank=True)
+    account_id = models.CharField(
+        max_length=100, blank=True, help_text="The payout account at creation; every retry pays this one."
+    )
     idempotency_key = models.CharField(max_length=100, unique=True)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=300, blank=True)
@@ -248,9 +273,9 @@ class LedgerEntry(models.Model):
         Payout, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
     description = models.CharField(max_length=300, blank=True)
-    available_on = models.DateField(
-        null=True, blank=True, help_text="When the entry can be paid out (after the hold period)."
-    )
+    # No "available on" column: entries are append-only and a sale becomes payable a hold
+    # period after its seller order is delivered, which is read from the order's events
+    # when paying out (payments.ledger.ledger_available_by_seller, ADR 0032).
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,9 +8,11 @@ eagerly, a local-memory cache and console e-mail.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(environ.Env().str("MARKETPLACE_DATA_DIR", default=str(BASE_DIR / ".data")))
@@ -190,6 +192,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Weekly payouts, Monday 06:00 UTC, for the week that ended on Sunday; retries hourly.
+    "payments-payout-run": {
+        "task": "payments.tasks.payout_run_task",
+        "schedule": crontab(minute=0, hour=6, day_of_week="mon"),
+    },
+    "payments-payout-retry": {
+        "task": "payments.tasks.payout_retry_task",
+        "schedule": crontab(minute=30),
+        "options": {"expires": 3000},
+    },
 }
 
 # Search (the search issue builds the backends).
@@ -207,6 +219,15 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="")
 # Signs the sandbox's simulated webhooks; empty: derived from SECRET_KEY.
 SANDBOX_WEBHOOK_SECRET = env.str("SANDBOX_WEBHOOK_SECRET", default="")
+# Seller ledger and payouts (ADR 0032): days after delivery before a sale can be paid out,
+# the smallest payout made, the commission when neither seller nor category sets one.
+PAYOUT_HOLD_DAYS = env.int("PAYOUT_HOLD_DAYS", default=7)
+PAYOUT_MINIMUM = Decimal(env.str("PAYOUT_MINIMUM", default="25.00"))
+DEFAULT_COMMISSION_RATE = Decimal(env.str("DEFAULT_COMMISSION_RATE", default="0.15"))
+# Transfer attempts per payout before it is left to staff.
+PAYOUT_MAX_ATTEMPTS = env.int("PAYOUT_MAX_ATTEMPTS", default=8)
+# The sandbox's transfer service answers "unavailable" (to rehearse failed payouts).
+SANDBOX_TRANSFERS_UNAVAILABLE = env.bool("SANDBOX_TRANSFERS_UNAVAILABLE", default=False)
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

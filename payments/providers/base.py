@@ -153,3 +153,14 @@ class PaymentProvider(abc.ABC):
     @abc.abstractmethod
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Verify and parse a webhook call; raise ``InvalidWebhook`` if untrusted."""
+
+    def transfer(self, *, account_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        """Send ``amount`` to a seller's connected account; return the transfer id.
+
+        The same ``idempotency_key`` returns the same transfer and moves no
+        money again, so a payout retried after an error or a timeout is paid
+        once. Raise ``ProviderError`` when the transfer is refused or the
+        provider cannot be reached. Stripe: ``Transfer.create`` to the Connect
+        account with the key as the ``Idempotency-Key`` header.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot make transfers yet.")

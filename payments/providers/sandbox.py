@@ -32,7 +32,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.models import SandboxPayment, SandboxRefund
+from payments.models import SandboxPayment, SandboxRefund, SandboxTransfer
 
 from . import base
 from .base import (
@@ -277,6 +277,35 @@ class SandboxProvider(PaymentProvider):
         if obj.get("object") == "payment_intent":
             payment = self._payment_from_object(obj)
         return ProviderEvent(id=event_id, type=event_type, data=event, payment=payment)
+
+    @transaction.atomic
+    def transfer(self, *, account_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        """Record a transfer to a sandbox account; the same key, the same transfer.
+
+        With ``settings.SANDBOX_TRANSFERS_UNAVAILABLE`` the service is "down":
+        nothing is recorded and ``ProviderError`` is raised, as after a timeout.
+        """
+        if getattr(settings, "SANDBOX_TRANSFERS_UNAVAILABLE", False):
+            raise ProviderError("The sandbox transfer service is unavailable; try again later.")
+        amount_minor = base.to_minor_units(amount, currency)
+        if amount_minor <= 0:
+            raise ProviderError("A transfer must be of a positive amount.")
+        transfer, created = SandboxTransfer.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "transfer_id": f"tr_sb_{secrets.token_hex(12)}",
+                "account_id": account_id,
+                "amount_minor": amount_minor,
+                "currency": currency.upper(),
+            },
+        )
+        if not created and (transfer.account_id, transfer.amount_minor, transfer.currency) != (
+            account_id,
+            amount_minor,
+            currency.upper(),
+        ):
+            raise ProviderError("This idempotency key was used with different parameters.")
+        return transfer.transfer_id
 
     # -- the sandbox bank's 3-D Secure page ---------------------------------
 
