@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from payments.admin_refunds import PaymentRefundAdminMixin
 from payments.models import Payment, Refund, WebhookEvent
 
 
@@ -30,7 +31,7 @@ class RefundInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(PaymentRefundAdminMixin, ReadOnlyAdmin):
     list_display = ["provider_payment_id", "order", "amount", "currency", "status", "provider", "created_at"]
     list_filter = ["status", "provider", "currency", "created_at"]
     list_select_related = ["order"]
