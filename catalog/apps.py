@@ -13,3 +13,7 @@ class CatalogConfig(AppConfig):
         # Payload: product_ids and/or offer_ids. See catalog/search/indexing.py.
         for name in ("product.changed", "product.rating_changed", "offer.changed", "stock.changed"):
             events.subscribe(name, handlers.on_products_changed)
+        # With SEARCH_BACKEND=elasticsearch the same events also index Elasticsearch, via the outbox.
+        from catalog.search.elasticsearch import subscribe_indexing
+
+        subscribe_indexing()

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from catalog.buybox import buy_box_winner, candidate_from_offer, offers_with_availability
 from catalog.models import Category, Product
+from catalog.search.elasticsearch import search_index_es_enqueue
 from catalog.search.indexing import search_index_refresh
 from catalog.selectors import NAVIGATION_CACHE_KEY
 
@@ -89,6 +90,8 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
     )
     # The search document carries price, stock and sellers: keep it in step (bulk SQL).
     search_index_refresh(product_ids=products.keys())
+    # With SEARCH_BACKEND=elasticsearch, an outbox row: Celery reindexes after commit.
+    search_index_es_enqueue(product_ids=products.keys())
     return len(updated)
 
 

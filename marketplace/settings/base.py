@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_htmx",
+    "django_elasticsearch_dsl",
     "allauth",
     "allauth.account",
     "marketplace.core",
@@ -215,6 +216,9 @@ ELASTICSEARCH_DSL_AUTO_REFRESH = False
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# No indexing on model signals at all: Celery indexes from the outbox (catalog/search/elasticsearch.py).
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="marketplace-products")
 # "sandbox" or "stripe"; empty: stripe when STRIPE_SECRET_KEY is set, the sandbox otherwise.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="")
 # Signs the sandbox's simulated webhooks; empty: derived from SECRET_KEY.

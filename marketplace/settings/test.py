@@ -16,3 +16,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Elasticsearch integration tests (run when ELASTICSEARCH_URL is set) delete and recreate this index.
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_TEST_INDEX", default="marketplace-products-test")
