@@ -384,6 +384,10 @@ def refund_create(
     provider_refund = get_provider(payment.provider).refund(
         payment_id=payment.provider_payment_id, amount=amount, idempotency_key=idempotency_key
     )
+    recorded = Refund.objects.filter(provider_refund_id=provider_refund.id).first()
+    if recorded is not None:
+        # The provider's webhook recorded this very refund after an earlier try of ours was lost.
+        return recorded
     if provider_refund.status == "failed":
         raise RefundRefused(
             f"{payment.provider} refused the refund of {format_money(amount, payment.currency)}."

@@ -524,6 +524,24 @@ def test_a_provider_refund_of_one_we_made_returns_ours(paid, staff):
     assert Refund.objects.count() == 1
 
 
+def test_a_retry_of_a_refund_the_provider_webhook_recorded_first_returns_it(paid, staff):
+    _, payment = paid
+    # our first try reached the provider but its transaction was lost; the webhook recorded it
+    at_provider = SandboxProvider().refund(
+        payment_id=payment.provider_payment_id, amount=D("5.00"), idempotency_key="lost"
+    )
+    recorded = refund_record_from_provider(
+        payment=payment, provider_refund_id=at_provider.id, amount=D("5.00")
+    )
+
+    retried = refund_create(
+        payment=payment, amount=D("5.00"), reason="Retry.", actor=staff, idempotency_key="lost"
+    )
+
+    assert retried == recorded
+    assert Refund.objects.count() == SandboxRefund.objects.count() == 1
+
+
 def test_a_provider_refund_above_the_remainder_is_refused(paid):
     _, payment = paid
 
