@@ -415,7 +415,7 @@ def on_products_changed(*, product_ids=(), offer_ids=(), **_payload) -> None:
 def search_index_es_refresh(*, product_ids: Iterable[int], chunk_size: int | None = None) -> tuple[int, int]:
     """Index these products (a variation stands for its parent) and delete those no longer listed.
 
-    Return (indexed, deleted). Four queries and one bulk request per chunk.
+    Return (indexed, deleted). Five queries and one bulk request per chunk.
     """
     from elasticsearch.dsl.connections import connections
     from elasticsearch.helpers import bulk
