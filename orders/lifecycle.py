@@ -51,6 +51,7 @@ _VERBS = {
     "shipped": "shipped",
     "delivered": "delivered",
     "pending_payment": "put back to awaiting payment",
+    "on_hold": "put on hold",
 }
 # Seller orders still able to be cancelled (nothing has left the warehouse).
 CANCELLABLE_SELLER_STATUSES = frozenset({SS.PENDING_PAYMENT, SS.READY_TO_SHIP, SS.CANCELLED})
@@ -115,7 +116,8 @@ def _order_move(*, locked: Order, to: str, actor=None, message="", data=None) ->
     )
     payload = {"order_id": locked.pk, "previous": str(previous), "status": str(to)}
     if to == OS.CANCELLED:
-        payload["was_paid"] = previous == OS.PAID
+        # A held order was paid too (captured, waiting for review): a refund follows.
+        payload["was_paid"] = previous in (OS.PAID, OS.ON_HOLD)
         payload["reason"] = locked.cancel_reason
     return payload
 
@@ -258,6 +260,122 @@ def order_mark_paid(*, order: Order, payment_reference: str, amount: Decimal) ->
     )
     _sync(order, paid, ["status", "paid_at"])
     return paid
+
+
+def _hold_reference(order: Order) -> str:
+    """The payment reference an order was held with ("" if it never was)."""
+    event = OrderEvent.objects.filter(order=order, kind=OS.ON_HOLD).order_by("-pk").first()
+    return str(event.data.get("payment_reference", "")) if event else ""
+
+
+@transaction.atomic
+def order_hold(*, order: Order, payment_reference: str, amount: Decimal, message: str = "") -> Order:
+    """Record the payment of an order but hold it for review (fraud screening).
+
+    ``pending_payment`` -> ``on_hold``: the stock is committed as for a paid
+    order, but the seller orders stay ``pending_payment``, so no seller sees
+    the order until staff release it (``order_release``). Holding again with
+    the same ``payment_reference`` is a no-op. Raise ``OrderNotPayable`` as
+    ``order_mark_paid`` does (the payments app then refunds).
+    """
+    locked = order_lock(order_id=order.pk)
+    number = locked.number
+    if locked.status == OS.ON_HOLD and _hold_reference(locked) == payment_reference:
+        return locked
+    if locked.status in (OS.PAID, OS.COMPLETED, OS.ON_HOLD):
+        raise OrderNotPayable(f"Order {number} is already paid.", extra={"order_id": locked.pk})
+    if locked.status == OS.CANCELLED:
+        raise OrderNotPayable(
+            f"Order {number} is cancelled and cannot be paid.", extra={"order_id": locked.pk}
+        )
+    if locked.reserved_until is not None and locked.reserved_until < timezone.now():
+        raise OrderNotPayable(
+            f"Order {number} was not paid in time and its items were released.",
+            extra={"order_id": locked.pk},
+        )
+    if Decimal(amount) != locked.total_amount:
+        raise OrderNotPayable(
+            f"Payment of {amount} does not match the total of order {number} ({locked.total_amount}).",
+            extra={"order_id": locked.pk, "amount": str(amount), "total": str(locked.total_amount)},
+        )
+    stock_commit(allocations=_allocations(locked.pk, [StockAllocation.Status.RESERVED]))
+    held = order_transition(
+        order=locked,
+        to=OS.ON_HOLD,
+        data={"payment_reference": payment_reference, "amount": str(locked.total_amount)},
+        message=(message or f"Payment {payment_reference} received; held for review.")[:300],
+    )
+    _sync(order, held, ["status"])
+    return held
+
+
+@transaction.atomic
+def order_release(*, order: Order, actor=None, message: str = "") -> Order:
+    """Release a held order to its sellers: ``on_hold`` -> ``paid``, seller orders ready to ship.
+
+    Emit ``order.paid`` (the confirmation e-mail, the ledger) through
+    ``order_transition`` and ``order.released`` (durable). Raise
+    ``ApplicationError`` when the order is not on hold.
+    """
+    locked = order_lock(order_id=order.pk)
+    if locked.status != OS.ON_HOLD:
+        raise ApplicationError(
+            f"Order {locked.number} is {locked.get_status_display().lower()}, not on hold, "
+            "so it cannot be released.",
+            extra={"order_id": locked.pk},
+        )
+    reference = _hold_reference(locked)
+    for seller_order in seller_orders_lock(order_id=locked.pk):
+        payload = _seller_order_move(
+            locked=seller_order, to=SS.READY_TO_SHIP, actor=actor, message="Released after review."
+        )
+        events.emit(f"seller_order.{SS.READY_TO_SHIP}", **payload)
+    paid = order_transition(
+        order=locked,
+        to=OS.PAID,
+        actor=actor,
+        data={"payment_reference": reference, "amount": str(locked.total_amount), "released": True},
+        message=(message or "Released to the sellers after review.")[:300],
+    )
+    events.emit("order.released", durable=True, order_id=paid.pk, payment_reference=reference)
+    _sync(order, paid, ["status", "paid_at"])
+    return paid
+
+
+@transaction.atomic
+def order_reject(*, order: Order, actor, reason: str) -> Order:
+    """Cancel a held order after review: release its stock and cancel its parts.
+
+    Emit ``order.cancelled`` with ``was_paid`` true; the caller refunds the
+    payment (``payments.fraud.fraud_reject``). Raise ``ApplicationError``
+    when the order is not on hold.
+    """
+    locked = order_lock(order_id=order.pk)
+    if locked.status != OS.ON_HOLD:
+        raise ApplicationError(
+            f"Order {locked.number} is {locked.get_status_display().lower()}, not on hold, "
+            "so it cannot be rejected.",
+            extra={"order_id": locked.pk},
+        )
+    reason = (reason or "").strip() or "Rejected after review."
+    released = stock_release(
+        allocations=_allocations(
+            locked.pk, [StockAllocation.Status.RESERVED, StockAllocation.Status.COMMITTED]
+        )
+    )
+    for seller_order in seller_orders_lock(order_id=locked.pk):
+        if seller_order.status != SS.CANCELLED:
+            payload = _seller_order_move(locked=seller_order, to=SS.CANCELLED, actor=actor, message=reason)
+            events.emit(f"seller_order.{SS.CANCELLED}", **payload)
+    cancelled = order_transition(
+        order=locked,
+        to=OS.CANCELLED,
+        actor=actor,
+        message=reason,
+        data={"reason": reason, "units_released": released, "rejected": True},
+    )
+    _sync(order, cancelled, ["status", "cancelled_at", "cancel_reason"])
+    return cancelled
 
 
 def order_cancellable(order: Order, seller_orders=None) -> bool:

@@ -53,3 +53,6 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["event_id", "type", "provider", "received_at", "processed_at"]
     list_filter = ["provider", "type", ("processed_at", admin.EmptyFieldListFilter), "received_at"]
     search_fields = ["event_id"]
+
+
+from payments import admin_fraud  # noqa: E402, F401  (fraud review queue, reconciliation flags)

@@ -36,6 +36,15 @@ class CardForm(forms.Form):
         ),
     )
 
+    billing_country = forms.CharField(
+        label="Billing country (optional)",
+        required=False,
+        min_length=2,
+        max_length=2,
+        help_text="The two-letter country of the card's billing address, e.g. US.",
+        widget=forms.TextInput(attrs={"autocomplete": "billing country", "placeholder": "US"}),
+    )
+
     # Which field a provider's error code belongs to.
     ERROR_FIELDS = {
         "incorrect_number": "number",
@@ -52,6 +61,12 @@ class CardForm(forms.Form):
         if not match:
             raise forms.ValidationError("Enter the expiry date as MM/YY.")
         return match.group(1), match.group(2)
+
+    def clean_billing_country(self):
+        country = self.cleaned_data["billing_country"].strip().upper()
+        if country and not country.isalpha():
+            raise forms.ValidationError("Enter the two-letter country code, e.g. US.")
+        return country
 
     def payment_method(self) -> dict:
         month, year = self.cleaned_data["expiry"]

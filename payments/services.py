@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from marketplace.core.errors import ApplicationError
-from orders.lifecycle import OrderNotPayable, order_mark_paid
+from orders.lifecycle import OrderNotPayable
 from orders.models import Order
+from payments.fraud import card_fingerprint_for_number, order_screen_and_pay, payment_attempt_record
 from payments.models import Payment, Refund, WebhookEvent
 from payments.providers import base, get_provider
 
@@ -47,7 +48,7 @@ class PaymentResult:
 def order_payable_error(*, order: Order, now=None) -> str:
     """Say why ``order`` cannot be paid now, or return "" when it can."""
     now = now or timezone.now()
-    if order.status in (Order.Status.PAID, Order.Status.COMPLETED):
+    if order.status in (Order.Status.PAID, Order.Status.COMPLETED, Order.Status.ON_HOLD):
         return f"Order {order.number} is already paid."
     if order.status == Order.Status.CANCELLED:
         return f"Order {order.number} was cancelled, so it can no longer be paid."
@@ -103,12 +104,21 @@ def payment_start(*, order: Order, idempotency_key: str) -> Payment:
     return payment
 
 
-def payment_confirm(*, payment: Payment, payment_method: dict, return_url: str = "") -> PaymentResult:
+def payment_confirm(
+    *,
+    payment: Payment,
+    payment_method: dict,
+    return_url: str = "",
+    ip_address: str | None = None,
+    billing_country: str = "",
+) -> PaymentResult:
     """Charge ``payment_method`` for ``payment`` and record the outcome.
 
     A payment already past ``created`` (a doubled submit) is returned as it
     is. An order that stopped being payable since the page was shown is
-    refused (``PaymentRefused``) before anything is charged.
+    refused (``PaymentRefused``) before anything is charged. The shopper's
+    ``ip_address``, ``billing_country`` and (for a card number) the card's
+    fingerprint are recorded for fraud screening.
     """
     with transaction.atomic():
         payment = _lock(payment.pk)
@@ -116,6 +126,12 @@ def payment_confirm(*, payment: Payment, payment_method: dict, return_url: str =
             return PaymentResult(payment)
         reason = order_payable_error(order=payment.order)
         if not reason:
+            payment_attempt_record(
+                payment=payment,
+                ip_address=ip_address,
+                card_fingerprint=card_fingerprint_for_number(payment_method.get("number", "")),
+                billing_country=billing_country,
+            )
             provider_payment = get_provider(payment.provider).confirm_payment(
                 payment_id=payment.provider_payment_id, payment_method=payment_method, return_url=return_url
             )
@@ -145,7 +161,7 @@ def _payment_apply(*, payment: Payment, provider_payment: base.ProviderPayment) 
             payment.failure_code = payment.failure_message = payment.next_action_url = ""
             _save(payment, "status", "failure_code", "failure_message", "next_action_url")
         if payment.status == PS.SUCCEEDED:
-            return PaymentResult(payment, refunded_because=_payment_fulfil(payment))
+            return PaymentResult(payment, refunded_because=_payment_fulfil(payment, provider_payment))
     elif status == base.FAILED and payment.status in OPEN:
         payment.status = PS.FAILED
         payment.failure_code = provider_payment.decline_code or provider_payment.failure_code
@@ -162,12 +178,14 @@ def _payment_apply(*, payment: Payment, provider_payment: base.ProviderPayment) 
     return PaymentResult(payment)
 
 
-def _payment_fulfil(payment: Payment) -> str:
-    """Mark the order paid; if it cannot take the money, refund it and say why."""
+def _payment_fulfil(payment: Payment, provider_payment: base.ProviderPayment) -> str:
+    """Screen the order, then mark it paid or hold it; if it cannot take the money, refund it and say why."""
     try:
         with transaction.atomic():
-            order_mark_paid(
-                order=payment.order, payment_reference=payment.provider_payment_id, amount=payment.amount
+            order_screen_and_pay(
+                payment=payment,
+                card_fingerprint=provider_payment.card_fingerprint,
+                card_country=provider_payment.card_country,
             )
     except OrderNotPayable as error:
         refund_create(

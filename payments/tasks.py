@@ -48,3 +48,11 @@ def payout_retry_task() -> list[int]:
     from payments.payouts import payout_retry
 
     return [payout.pk for payout in payout_retry(now=timezone.now()) if payout.status == "paid"]
+
+
+@shared_task(bind=True, acks_late=True, autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=3)
+def reconciliation_run_task(self) -> int:
+    """Compare the provider's recent payments with our orders; return how many flags were opened."""
+    from payments.reconciliation import reconciliation_run
+
+    return len(reconciliation_run())

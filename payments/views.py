@@ -26,7 +26,7 @@ from payments.services import (
     webhook_receive,
 )
 
-PAID = (Order.Status.PAID, Order.Status.COMPLETED)
+PAID = (Order.Status.PAID, Order.Status.COMPLETED, Order.Status.ON_HOLD)
 
 
 def _own_order(request, number: str) -> Order:
@@ -39,10 +39,17 @@ def _own_order(request, number: str) -> Order:
 def _finish(request, result, order: Order):
     """Redirect after a payment that succeeded, or was refunded because the order could not take it."""
     amount = format_money(result.payment.amount, result.payment.currency)
+    order.refresh_from_db(fields=["status"])
     if result.refunded_because:
         messages.error(
             request,
             f"{result.refunded_because} We refunded the {amount} we charged to your card straight away.",
+        )
+    elif order.status == Order.Status.ON_HOLD:
+        messages.info(
+            request,
+            f"Payment received: {amount}. Order {order.number} is on hold while we review it; "
+            "we will e-mail you as soon as it is confirmed.",
         )
     else:
         messages.success(request, f"Payment received: {amount}. Thank you, order {order.number} is paid.")
@@ -77,6 +84,8 @@ class PaymentPayView(LoginRequiredMixin, View):
                 payment=payment,
                 payment_method=form.payment_method(),
                 return_url=reverse("payments:pay-return", kwargs={"number": order.number}),
+                ip_address=request.META.get("REMOTE_ADDR") or None,
+                billing_country=form.cleaned_data.get("billing_country", ""),
             )
         except PaymentRefused as error:
             form.add_error(None, error.message)

@@ -203,6 +203,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30),
         "options": {"expires": 3000},
     },
+    "payments-reconcile": {
+        "task": "payments.tasks.reconciliation_run_task",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 55 * 60},
+    },
 }
 
 # Search (the search issue builds the backends).
@@ -232,6 +237,25 @@ DEFAULT_COMMISSION_RATE = Decimal(env.str("DEFAULT_COMMISSION_RATE", default="0.
 PAYOUT_MAX_ATTEMPTS = env.int("PAYOUT_MAX_ATTEMPTS", default=8)
 # The sandbox's transfer service answers "unavailable" (to rehearse failed payouts).
 SANDBOX_TRANSFERS_UNAVAILABLE = env.bool("SANDBOX_TRANSFERS_UNAVAILABLE", default=False)
+
+# Fraud screening (payments.fraud): an order scoring FRAUD_HOLD_SCORE or more is held for review.
+FRAUD_HOLD_SCORE = env.int("FRAUD_HOLD_SCORE", default=50)
+FRAUD_HIGH_VALUE_AMOUNT = Decimal(env.str("FRAUD_HIGH_VALUE_AMOUNT", default="500.00"))
+FRAUD_NEW_ACCOUNT_HOURS = env.int("FRAUD_NEW_ACCOUNT_HOURS", default=24)
+FRAUD_ACCOUNT_ORDERS_PER_HOUR = env.int("FRAUD_ACCOUNT_ORDERS_PER_HOUR", default=3)
+FRAUD_ACCOUNT_ORDERS_PER_DAY = env.int("FRAUD_ACCOUNT_ORDERS_PER_DAY", default=10)
+FRAUD_CARD_ORDERS_PER_DAY = env.int("FRAUD_CARD_ORDERS_PER_DAY", default=3)
+FRAUD_CARD_ACCOUNTS_PER_DAY = env.int("FRAUD_CARD_ACCOUNTS_PER_DAY", default=2)
+FRAUD_IP_ORDERS_PER_HOUR = env.int("FRAUD_IP_ORDERS_PER_HOUR", default=5)
+FRAUD_AMOUNT_HISTORY_FACTOR = Decimal(env.str("FRAUD_AMOUNT_HISTORY_FACTOR", default="5"))
+FRAUD_AMOUNT_HISTORY_MIN_ORDERS = env.int("FRAUD_AMOUNT_HISTORY_MIN_ORDERS", default=3)
+FRAUD_DECLINES_PER_HOUR = env.int("FRAUD_DECLINES_PER_HOUR", default=3)
+# Points per rule; a rule missing here uses payments.fraud.DEFAULT_POINTS.
+FRAUD_RULE_POINTS = env.dict("FRAUD_RULE_POINTS", cast={"value": int}, default={})
+# Reconciliation (payments.reconciliation): how far back each run looks, and how long a
+# payment may stay unmatched before it is flagged (webhooks still on their way).
+RECONCILIATION_WINDOW_HOURS = env.int("RECONCILIATION_WINDOW_HOURS", default=72)
+RECONCILIATION_GRACE_MINUTES = env.int("RECONCILIATION_GRACE_MINUTES", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import abc
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from marketplace.core.errors import ApplicationError
@@ -101,6 +102,12 @@ class ProviderPayment:
     decline_code: str = ""  # generic_decline, insufficient_funds, ... (card_declined only)
     failure_message: str = ""  # for the shopper, as the provider words it
     reference: str = ""  # our order number
+    # For fraud screening: the provider's fingerprint of the card (Stripe:
+    # payment_method_details.card.fingerprint) and the card's country; "" if unknown.
+    card_fingerprint: str = ""
+    card_country: str = ""
+    # For reconciliation: how much of it was refunded at the provider.
+    amount_refunded: Decimal = Decimal("0")
 
 
 @dataclass(frozen=True)
@@ -153,6 +160,14 @@ class PaymentProvider(abc.ABC):
     @abc.abstractmethod
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Verify and parse a webhook call; raise ``InvalidWebhook`` if untrusted."""
+
+    def list_payments(self, *, created_since: datetime) -> list[ProviderPayment]:
+        """Return the payments created at the provider since ``created_since`` (reconciliation).
+
+        Each carries ``amount_refunded``. Stripe: ``PaymentIntent.list`` with
+        ``created[gte]``, paged, expanding ``latest_charge``.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot list its payments yet.")
 
     def transfer(self, *, account_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
         """Send ``amount`` to a seller's connected account; return the transfer id.

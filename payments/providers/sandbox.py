@@ -24,11 +24,12 @@ import json
 import secrets
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -277,6 +278,22 @@ class SandboxProvider(PaymentProvider):
         if obj.get("object") == "payment_intent":
             payment = self._payment_from_object(obj)
         return ProviderEvent(id=event_id, type=event_type, data=event, payment=payment)
+
+    def list_payments(self, *, created_since) -> list[ProviderPayment]:
+        payments = (
+            SandboxPayment.objects.filter(created_at__gte=created_since)
+            .annotate(refunded_minor=Sum("refunds__amount_minor"))
+            .order_by("created_at", "pk")
+        )
+        return [
+            replace(
+                self._provider_payment(sandbox_payment),
+                amount_refunded=base.from_minor_units(
+                    sandbox_payment.refunded_minor or 0, sandbox_payment.currency
+                ),
+            )
+            for sandbox_payment in payments
+        ]
 
     @transaction.atomic
     def transfer(self, *, account_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:

@@ -96,7 +96,7 @@ def test_every_allowed_order_transition_saves_audits_and_emits(order, emitted, s
     )
     expected = {"order_id": order.pk, "previous": start, "status": to}
     if to == OS.CANCELLED:
-        expected |= {"was_paid": start == OS.PAID, "reason": "r"}
+        expected |= {"was_paid": start in (OS.PAID, OS.ON_HOLD), "reason": "r"}
     assert emitted == [(f"order.{to}", expected)]
 
 
