@@ -198,9 +198,9 @@ def facet_aggregations(f: ResolvedFilters, clauses: dict[str, dict]) -> dict:
     for low, high in PRICE_BANDS:
         band = {"key": band_key(low, high)}
         if low is not None:
-            band["from"] = str(low)
+            band["from"] = float(low)  # whole dollars: exact as floats
         if high is not None:
-            band["to"] = str(high)
+            band["to"] = float(high)
         ranges.append(band)
     return {
         "category": category,

@@ -314,11 +314,11 @@ def test_body_puts_filters_in_post_filter_and_each_facet_ignores_its_own(family)
                     "field": "price",
                     "keyed": True,
                     "ranges": [
-                        {"key": "0-25", "to": "25"},
-                        {"key": "25-50", "from": "25", "to": "50"},
-                        {"key": "50-100", "from": "50", "to": "100"},
-                        {"key": "100-200", "from": "100", "to": "200"},
-                        {"key": "200-", "from": "200"},
+                        {"key": "0-25", "to": 25.0},
+                        {"key": "25-50", "from": 25.0, "to": 50.0},
+                        {"key": "50-100", "from": 50.0, "to": 100.0},
+                        {"key": "100-200", "from": 100.0, "to": 200.0},
+                        {"key": "200-", "from": 200.0},
                     ],
                 }
             }
