@@ -329,4 +329,14 @@ def seed_demo(*, products: int, seed: int = 1, report: Report = lambda line: Non
         f"{Category.objects.count()} categories, {Brand.objects.count()} brands, "
         f"{Seller.objects.count()} sellers, {Warehouse.objects.count()} warehouses."
     )
-    return seed_products(target=products, seed=seed, lookups=lookups, report=report)
+    added = seed_products(target=products, seed=seed, lookups=lookups, report=report)
+    if added:
+        analyze_tables()
+    return added
+
+
+def analyze_tables() -> None:
+    """Refresh the planner's statistics after a bulk load, so later queries get good plans."""
+    with connection.cursor() as cursor:
+        for model in (Product, ProductImage, Offer, Stock):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")  # noqa: S608
