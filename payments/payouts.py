@@ -82,22 +82,26 @@ def _skip_reason(seller: Seller, amount: Decimal) -> str:
     return ""
 
 
-@transaction.atomic
 def payout_create(*, seller: Seller, period_end: date, now: datetime) -> Payout | None:
     """Create the seller's payout for the period with its PAYOUT debit; None if nothing is due.
 
     The seller row is locked, so two runs (of this period or another) cannot
     both count the same balance; an existing payout for the period is returned.
     """
+    return _payout_create(seller=seller, period_end=period_end, now=now)[0]
+
+
+@transaction.atomic
+def _payout_create(*, seller: Seller, period_end: date, now: datetime) -> tuple[Payout | None, bool]:
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     existing = Payout.objects.filter(seller=seller, period_end=period_end).first()
     if existing is not None:
-        return existing
+        return existing, False
     account = SellerPayoutAccount.objects.filter(seller=seller).first()
     cutoff = min(period_end, now.astimezone(UTC).date())
     amount = ledger_available(seller=seller, now=now, cutoff=cutoff)
     if account is None or amount < payout_minimum() or amount <= 0:
-        return None
+        return None, False
     currency = LedgerEntry.objects.filter(seller=seller).values_list("currency", flat=True).first() or "USD"
     payout = Payout.objects.create(
         seller=seller,
@@ -117,7 +121,7 @@ def payout_create(*, seller: Seller, period_end: date, now: datetime) -> Payout 
         payout=payout,
         description=f"Payout for the period ending {period_end.isoformat()}",
     )
-    return payout
+    return payout, True
 
 
 def payout_attempt(*, payout: Payout, now: datetime) -> Payout:
@@ -128,9 +132,12 @@ def payout_attempt(*, payout: Payout, now: datetime) -> Payout:
     left alone, so a payout is transferred once whatever the retries.
     """
     with transaction.atomic():
+        # of=("self",) and no ordering: Payout's default ordering joins the seller, whose row a
+        # concurrent payout_create holds; SKIP LOCKED would then skip this payout.
         locked = (
-            Payout.objects.select_for_update(skip_locked=True)
+            Payout.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=payout.pk, status__in=[PS.PENDING, PS.FAILED])
+            .order_by()
             .first()
         )
         if locked is None:
@@ -187,9 +194,12 @@ def payout_run(*, period_end: date, now: datetime) -> PayoutRunSummary:
             log = logger.warning if reason == "no payout account" else logger.info
             log("Payout for %s (seller %s, %s) skipped: %s", period_end, seller.pk, amount, reason)
             continue
-        payout = payout_create(seller=seller, period_end=period_end, now=now)
-        if payout is None:
+        payout, created = _payout_create(seller=seller, period_end=period_end, now=now)
+        if payout is None:  # another run paid it meanwhile
             summary.skipped.append(PayoutSkip(seller.pk, seller.name, amount, "nothing available"))
+            continue
+        if not created:
+            summary.already.append(payout)
             continue
         payout = payout_attempt(payout=payout, now=now)
         (summary.paid if payout.status == PS.PAID else summary.failed).append(payout)
@@ -220,7 +230,7 @@ def payout_cancel(*, payout: Payout, actor=None, reason: str = "") -> Payout:
     Only a FAILED payout can be cancelled (check the provider first: a
     transfer that timed out may have gone through). Idempotent.
     """
-    locked = Payout.objects.select_for_update().get(pk=payout.pk)
+    locked = Payout.objects.select_for_update(of=("self",)).order_by().get(pk=payout.pk)
     if locked.status == PS.CANCELLED:
         return locked
     if locked.status != PS.FAILED:
