@@ -176,6 +176,8 @@ def test_approve_releases_the_order_to_the_sellers(held, staff, emitted, django_
     }
     assert [message.to for message in mail.outbox] == [[held.user.email]]
     assert held.number in mail.outbox[0].subject
+    # The ledger credits the seller once, although both order.paid and order.released arrived.
+    assert sorted(LedgerEntry.objects.values_list("kind", flat=True)) == ["commission", "sale"]
 
 
 def test_a_released_order_ignores_a_replayed_success(held, staff):
@@ -236,6 +238,8 @@ def test_reject_refunds_in_full_and_releases_the_stock(
     assert list(SellerOrder.objects.values_list("status", flat=True)) == [SS.CANCELLED]
     assert "order.paid" not in emitted and "order.released" not in emitted
     assert "order.cancelled" in emitted
+    # No seller was credited, so none is debited.
+    assert LedgerEntry.objects.count() == 0
     # The cancellation handler found nothing left to refund; the shopper got one e-mail.
     assert [message.to for message in mail.outbox] == [[held.user.email]]
 
