@@ -25,6 +25,7 @@ from payments.services import (
     payment_sync,
     webhook_receive,
 )
+from payments.stripe_views import stripe_pay_page
 
 PAID = (Order.Status.PAID, Order.Status.COMPLETED, Order.Status.ON_HOLD)
 
@@ -66,6 +67,8 @@ class PaymentPayView(LoginRequiredMixin, View):
         if order.status in PAID:
             messages.info(request, f"Order {order.number} is already paid.")
             return redirect(order.get_absolute_url())
+        if configured_provider_name() == "stripe":
+            return stripe_pay_page(request, order)
         return self.render(order, CardForm(initial={"attempt": uuid.uuid4()}))
 
     def post(self, request, number):
@@ -73,6 +76,9 @@ class PaymentPayView(LoginRequiredMixin, View):
         if order.status in PAID:
             messages.info(request, f"Order {order.number} is already paid.")
             return redirect(order.get_absolute_url())
+        if configured_provider_name() == "stripe":
+            # The Payment Element confirms in the browser; card details never come here.
+            return redirect("payments:pay", number=order.number)
         form = CardForm(request.POST)
         if order_payable_error(order=order) or not form.is_valid():
             return self.render(order, form)

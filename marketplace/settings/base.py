@@ -216,14 +216,16 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_DSL = {"default": {"hosts": ELASTICSEARCH_URL or "http://127.0.0.1:9200"}}
 ELASTICSEARCH_DSL_AUTOSYNC = False
 ELASTICSEARCH_DSL_AUTO_REFRESH = False
+# No indexing on model signals at all: Celery indexes from the outbox (catalog/search/elasticsearch.py).
+ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
+ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="marketplace-products")
 
 # Payments (the payments issue builds the Stripe adapter).
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-# No indexing on model signals at all: Celery indexes from the outbox (catalog/search/elasticsearch.py).
-ELASTICSEARCH_DSL_SIGNAL_PROCESSOR = "django_elasticsearch_dsl.signals.BaseSignalProcessor"
-ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="marketplace-products")
+# How old (in seconds) a Stripe webhook signature may be before the call is refused.
+STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # "sandbox" or "stripe"; empty: stripe when STRIPE_SECRET_KEY is set, the sandbox otherwise.
 PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="")
 # Signs the sandbox's simulated webhooks; empty: derived from SECRET_KEY.

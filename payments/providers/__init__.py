@@ -14,6 +14,7 @@ from .base import PaymentProvider
 
 PROVIDERS = {
     "sandbox": "payments.providers.sandbox.SandboxProvider",
+    "stripe": "payments.providers.stripe.StripeProvider",
 }
 
 

@@ -178,5 +178,7 @@ def test_get_provider_is_the_sandbox_without_a_stripe_key(settings):
     assert isinstance(get_provider(), SandboxProvider)
 
     settings.STRIPE_SECRET_KEY = "sk_test_x"
-    with pytest.raises(ImproperlyConfigured, match="'stripe' is not available"):
+    assert get_provider().name == "stripe"
+    settings.PAYMENT_PROVIDER = "paypal"
+    with pytest.raises(ImproperlyConfigured, match="'paypal' is not available"):
         get_provider()

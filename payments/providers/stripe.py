@@ -1,0 +1,358 @@
+"""The Stripe provider: PaymentIntents through the official ``stripe`` package.
+
+This is the only module that imports ``stripe`` and the only place where
+amounts cross into minor units for Stripe (``base.to_minor_units``; JPY and the
+other zero-decimal currencies have no cents). The browser confirms the
+PaymentIntent with the Payment Element (Stripe.js, the publishable key and the
+intent's client secret), so card details never reach our server; the server
+creates, retrieves, cancels and refunds intents, and verifies webhooks.
+
+Every write sends an ``Idempotency-Key``: a retried request (ours or the
+library's network retries) gets Stripe's stored response, never a second
+intent or refund.
+
+The HTTP client is Stripe's own unless ``set_http_client`` installs another
+``stripe.HTTPClient`` (``HTTPClient`` below): a proxy-aware client, or the
+recorded-response stub of the tests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+import stripe
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+from . import base
+from .base import (
+    InvalidWebhook,
+    PaymentProvider,
+    ProviderError,
+    ProviderEvent,
+    ProviderPayment,
+    ProviderRefund,
+)
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "Stripe-Signature"
+# Network retries of the library; safe because every write carries an idempotency key.
+MAX_NETWORK_RETRIES = 2
+
+# The HTTP boundary: subclass this to send Stripe's requests elsewhere (tests stub it).
+HTTPClient = stripe.HTTPClient
+
+_http_client: stripe.HTTPClient | None = None
+_clients: dict[tuple[str, int], stripe.StripeClient] = {}
+_clients_lock = threading.Lock()
+
+# PaymentIntent statuses -> ours. ``requires_payment_method`` is a decline when
+# the intent carries ``last_payment_error``, otherwise a fresh intent.
+_STATUS = {
+    "requires_payment_method": base.CREATED,
+    "requires_confirmation": base.CREATED,
+    "requires_capture": base.CREATED,
+    "processing": base.CREATED,
+    "requires_action": base.REQUIRES_ACTION,
+    "succeeded": base.SUCCEEDED,
+    "canceled": base.CANCELLED,
+}
+
+
+def set_http_client(client: stripe.HTTPClient | None) -> None:
+    """Make every Stripe request go through ``client`` (``None``: Stripe's default)."""
+    global _http_client
+    with _clients_lock:
+        _http_client = client
+        _clients.clear()
+
+
+def _client(api_key: str) -> stripe.StripeClient:
+    """Return the shared ``StripeClient`` for ``api_key`` (one connection pool per key)."""
+    with _clients_lock:
+        key = (api_key, id(_http_client))
+        client = _clients.get(key)
+        if client is None:
+            client = stripe.StripeClient(
+                api_key, http_client=_http_client, max_network_retries=MAX_NETWORK_RETRIES
+            )
+            _clients[key] = client
+        return client
+
+
+@dataclass(frozen=True)
+class ProviderDispute:
+    """A chargeback as Stripe reports it (``charge.dispute.*`` events)."""
+
+    id: str
+    payment_id: str  # the PaymentIntent it disputes
+    amount: Decimal
+    currency: str
+    reason: str
+    status: str  # Stripe's: warning_needs_response, needs_response, under_review, won, lost, ...
+
+
+def _plain(obj) -> dict:
+    """Return a Stripe object as plain JSON data (dicts, lists, ints and strings)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else dict(obj)
+
+
+class StripeProvider(PaymentProvider):
+    name = "stripe"
+
+    def __init__(self, *, api_key: str | None = None):
+        self.api_key = api_key if api_key is not None else settings.STRIPE_SECRET_KEY
+
+    @property
+    def client(self) -> stripe.StripeClient:
+        if not self.api_key:
+            raise ImproperlyConfigured("STRIPE_SECRET_KEY is not set, so Stripe cannot be called.")
+        return _client(self.api_key)
+
+    # -- the interface -----------------------------------------------------
+
+    def create_payment(
+        self, *, amount: Decimal, currency: str, reference: str, idempotency_key: str
+    ) -> ProviderPayment:
+        params = {
+            "amount": base.to_minor_units(amount, currency),
+            "currency": currency.lower(),
+            "automatic_payment_methods": {"enabled": True},
+            "description": f"Order {reference}",
+            "metadata": {"order_number": reference},
+        }
+        intent = self._call(
+            lambda: self.client.v1.payment_intents.create(params, {"idempotency_key": idempotency_key})
+        )
+        return self.payment_from_object(_plain(intent))
+
+    def confirm_payment(
+        self, *, payment_id: str, payment_method: dict, return_url: str = ""
+    ) -> ProviderPayment:
+        """Confirm with a saved PaymentMethod id (``{"id": "pm_..."}``); never with card numbers.
+
+        Shoppers confirm in the browser with the Payment Element; this is for
+        server-side flows with a payment method Stripe already holds.
+        """
+        method_id = str(payment_method.get("id", ""))
+        if not method_id.startswith("pm_"):
+            raise ProviderError(
+                "Stripe takes card details only in the browser (the Payment Element), never on our server."
+            )
+        params = {"payment_method": method_id}
+        if return_url:
+            params["return_url"] = return_url
+        try:
+            intent = self.client.v1.payment_intents.confirm(payment_id, params)
+        except stripe.CardError as error:
+            # A decline: the intent is back to requires_payment_method with last_payment_error.
+            intent = getattr(error.error, "payment_intent", None) if error.error else None
+            if intent is None:
+                raise ProviderError(error.user_message or "The card was declined.") from error
+        except stripe.StripeError as error:
+            raise self._error(error) from error
+        return self.payment_from_object(_plain(intent))
+
+    def retrieve_payment(self, *, payment_id: str) -> ProviderPayment:
+        intent = self._call(
+            lambda: self.client.v1.payment_intents.retrieve(payment_id, {"expand": ["latest_charge"]})
+        )
+        return self.payment_from_object(_plain(intent))
+
+    def list_payments(self, *, created_since: datetime) -> list[ProviderPayment]:
+        params = {
+            "created": {"gte": int(created_since.timestamp())},
+            "limit": 100,
+            "expand": ["data.latest_charge"],
+        }
+        page = self._call(lambda: self.client.v1.payment_intents.list(params))
+        return self._call(lambda: [self.payment_from_object(_plain(obj)) for obj in page.auto_paging_iter()])
+
+    def cancel_payment(self, *, payment_id: str) -> ProviderPayment:
+        try:
+            intent = self.client.v1.payment_intents.cancel(payment_id)
+        except stripe.InvalidRequestError as error:
+            # Already cancelled (a webhook we have not applied yet): that is the outcome we want.
+            current = self.retrieve_payment(payment_id=payment_id)
+            if current.status == base.CANCELLED:
+                return current
+            raise self._error(error) from error
+        except stripe.StripeError as error:
+            raise self._error(error) from error
+        return self.payment_from_object(_plain(intent))
+
+    def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> ProviderRefund:
+        currency = self._currency_of(payment_id)
+        params = {"payment_intent": payment_id, "amount": base.to_minor_units(amount, currency)}
+        refund = self._call(
+            lambda: self.client.v1.refunds.create(params, {"idempotency_key": idempotency_key})
+        )
+        return self.refund_from_object(_plain(refund))
+
+    def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
+        """Verify the signature on the raw body, then parse it.
+
+        ``stripe.Webhook.construct_event`` checks the HMAC of ``t.body`` and
+        refuses timestamps older than ``STRIPE_WEBHOOK_TOLERANCE_SECONDS``;
+        timestamps that far in the future are refused here too.
+        """
+        secret = settings.STRIPE_WEBHOOK_SECRET
+        if not secret:
+            raise InvalidWebhook("Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is empty).")
+        lowered = {key.lower(): value for key, value in headers.items()}
+        header = lowered.get(SIGNATURE_HEADER.lower(), "")
+        tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
+        try:
+            stripe.Webhook.construct_event(payload, header, secret, tolerance=tolerance)
+        except stripe.SignatureVerificationError as error:
+            raise InvalidWebhook(f"The Stripe signature is not valid: {error.user_message}") from None
+        except (ValueError, KeyError, TypeError):
+            raise InvalidWebhook("The webhook body is not a Stripe event.") from None
+        timestamp = int(header.split("t=", 1)[1].split(",", 1)[0])
+        if timestamp > time.time() + tolerance:
+            raise InvalidWebhook("The Stripe signature's timestamp is in the future.")
+        try:
+            event = json.loads(payload)
+            event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
+        except (ValueError, KeyError, TypeError):
+            raise InvalidWebhook("The webhook body is not a Stripe event.") from None
+        return ProviderEvent(id=event_id, type=event_type, data=event, payment=self._event_payment(obj))
+
+    # -- what webhook handlers need beyond the interface ----------------------
+
+    def payment_with_card(self, *, intent: dict) -> ProviderPayment:
+        """Map an intent whose ``latest_charge`` is only an id (as in events), fetching the charge.
+
+        The charge carries the card's fingerprint and country, which fraud
+        screening needs before the order is released.
+        """
+        charge = intent.get("latest_charge")
+        if isinstance(charge, str):
+            fetched = self._call(lambda: self.client.v1.charges.retrieve(charge))
+            intent = {**intent, "latest_charge": _plain(fetched)}
+        return self.payment_from_object(intent)
+
+    def charge_refunds(self, *, charge: dict) -> list[ProviderRefund]:
+        """Return every refund of a charge (``charge.refunded``).
+
+        Since API version 2022-11-15 a charge no longer embeds its refunds, so
+        they are listed from the API unless the event carries them all.
+        """
+        embedded = charge.get("refunds") or {}
+        if embedded.get("data") is not None and not embedded.get("has_more"):
+            return [self.refund_from_object(obj) for obj in embedded["data"]]
+        params = {"payment_intent": charge["payment_intent"], "limit": 100}
+        page = self._call(lambda: self.client.v1.refunds.list(params))
+        return [self.refund_from_object(_plain(obj)) for obj in page.auto_paging_iter()]
+
+    def dispute_from_object(self, obj: dict) -> ProviderDispute:
+        payment_id = obj.get("payment_intent") or ""
+        if not payment_id:
+            charge = self._call(lambda: self.client.v1.charges.retrieve(obj["charge"]))
+            payment_id = _plain(charge).get("payment_intent") or ""
+        currency = obj["currency"].upper()
+        return ProviderDispute(
+            id=obj["id"],
+            payment_id=payment_id,
+            amount=base.from_minor_units(obj["amount"], currency),
+            currency=currency,
+            reason=obj.get("reason") or "",
+            status=obj.get("status") or "",
+        )
+
+    # -- mapping Stripe's JSON ------------------------------------------------
+
+    def payment_from_object(self, obj: dict) -> ProviderPayment:
+        """Map a PaymentIntent's JSON to a ``ProviderPayment``."""
+        error = obj.get("last_payment_error") or {}
+        status = _STATUS.get(obj["status"], base.CREATED)
+        if obj["status"] == "requires_payment_method" and error:
+            status = base.FAILED
+        currency = obj["currency"].upper()
+        reference = (obj.get("metadata") or {}).get("order_number", "")
+        next_action_url = ""
+        if status == base.REQUIRES_ACTION:
+            redirect = (obj.get("next_action") or {}).get("redirect_to_url") or {}
+            # Other next actions (3-D Secure in a modal) are run by Stripe.js on the pay page.
+            next_action_url = redirect.get("url") or (
+                reverse("payments:pay", kwargs={"number": reference}) if reference else ""
+            )
+        charge = obj.get("latest_charge")
+        charge = charge if isinstance(charge, dict) else {}
+        card = (charge.get("payment_method_details") or {}).get("card") or {}
+        return ProviderPayment(
+            id=obj["id"],
+            status=status,
+            amount=base.from_minor_units(obj["amount"], currency),
+            currency=currency,
+            client_secret=obj.get("client_secret") or "",
+            next_action_url=next_action_url,
+            failure_code=error.get("code") or "",
+            decline_code=error.get("decline_code") or "",
+            failure_message=error.get("message") or "",
+            reference=reference,
+            card_fingerprint=card.get("fingerprint") or "",
+            card_country=(card.get("country") or "").upper(),
+            amount_refunded=base.from_minor_units(charge.get("amount_refunded") or 0, currency),
+        )
+
+    @staticmethod
+    def refund_from_object(obj: dict) -> ProviderRefund:
+        currency = obj["currency"].upper()
+        return ProviderRefund(
+            id=obj["id"],
+            status=obj.get("status") or "",
+            amount=base.from_minor_units(obj["amount"], currency),
+            currency=currency,
+        )
+
+    def _event_payment(self, obj: dict) -> ProviderPayment | None:
+        """The payment an event object is about: an intent, or the intent of a captured charge."""
+        if obj.get("object") == "payment_intent":
+            return self.payment_from_object(obj)
+        if obj.get("object") == "charge" and obj.get("payment_intent") and obj.get("status") == "succeeded":
+            # A refunded charge was captured: whatever order the events arrive in,
+            # the payment succeeded before it was refunded.
+            intent = {
+                "id": obj["payment_intent"],
+                "status": "succeeded",
+                "amount": obj["amount"],
+                "currency": obj["currency"],
+                "metadata": obj.get("metadata") or {},
+                "latest_charge": obj,
+            }
+            return self.payment_from_object(intent)
+        return None
+
+    # -- helpers -------------------------------------------------------------
+
+    def _currency_of(self, payment_id: str) -> str:
+        from payments.models import Payment
+
+        currency = (
+            Payment.objects.filter(provider=self.name, provider_payment_id=payment_id)
+            .values_list("currency", flat=True)
+            .first()
+        )
+        return currency or self.retrieve_payment(payment_id=payment_id).currency
+
+    def _call(self, request):
+        try:
+            return request()
+        except stripe.StripeError as error:
+            raise self._error(error) from error
+
+    @staticmethod
+    def _error(error: stripe.StripeError) -> ProviderError:
+        logger.warning("Stripe refused a request: %s (%s)", error, getattr(error, "code", ""))
+        message = error.user_message or "The payment provider refused the request."
+        return ProviderError(f"Stripe: {message}", extra={"code": getattr(error, "code", None) or ""})

@@ -1,0 +1,536 @@
+"""A stand-in for Stripe's HTTP API, at the HTTP client boundary, and Stripe-signed webhooks.
+
+``FakeStripe`` is a ``stripe.HTTPClient`` (through ``payments.providers.stripe.HTTPClient``):
+the real ``stripe`` library builds and sends every request, and the fake answers
+with JSON shaped like Stripe's recorded test-mode responses (API objects with
+the fields Stripe returns), keeping the intents, charges and refunds it made so
+a test can walk a payment through its life. It records each request (method,
+path, decoded form or query, headers) so tests assert what our adapter sent.
+
+Things a shopper or a staff member does at Stripe, not through our server, are
+methods: ``confirm_in_browser`` (the Payment Element), ``decline_in_browser``,
+``refund_in_dashboard``. Webhook bodies are built by ``event`` and signed by
+``sign`` exactly as Stripe signs them: ``t=<unix time>,v1=<hex HMAC-SHA256 of
+"t.body" keyed with the endpoint secret>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.test import override_settings
+
+from payments.providers.stripe import HTTPClient, set_http_client
+
+API_VERSION = "2026-10-28.endive"
+SECRET_KEY = "sk_test_51QfakeMarketplaceKey"
+PUBLISHABLE_KEY = "pk_test_51QfakeMarketplaceKey"
+WEBHOOK_SECRET = "whsec_test_3b9c1f0e2a7d4c58a1e6f2b0d9c8e7a6"
+
+
+def _id(prefix: str) -> str:
+    return f"{prefix}_3Q{secrets.token_hex(11)}"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    params: dict  # the form body (POST) or the query string (GET), as Stripe's flat keys
+    headers: dict = field(default_factory=dict)
+
+    @property
+    def idempotency_key(self) -> str | None:
+        return self.headers.get("Idempotency-Key")
+
+
+def payment_intent(
+    *, amount: int, currency: str, order_number: str, status="requires_payment_method"
+) -> dict:
+    intent_id = _id("pi")
+    return {
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": amount,
+        "amount_capturable": 0,
+        "amount_details": {"tip": {}},
+        "amount_received": 0,
+        "application": None,
+        "application_fee_amount": None,
+        "automatic_payment_methods": {"allow_redirects": "always", "enabled": True},
+        "canceled_at": None,
+        "cancellation_reason": None,
+        "capture_method": "automatic_async",
+        "client_secret": f"{intent_id}_secret_{secrets.token_urlsafe(18)}",
+        "confirmation_method": "automatic",
+        "created": int(time.time()),
+        "currency": currency,
+        "customer": None,
+        "description": f"Order {order_number}",
+        "excluded_payment_method_types": None,
+        "last_payment_error": None,
+        "latest_charge": None,
+        "livemode": False,
+        "metadata": {"order_number": order_number},
+        "next_action": None,
+        "on_behalf_of": None,
+        "payment_method": None,
+        "payment_method_configuration_details": {"id": "pmc_1QfakeConfig0001", "parent": None},
+        "payment_method_options": {
+            "card": {
+                "installments": None,
+                "mandate_options": None,
+                "network": None,
+                "request_three_d_secure": "automatic",
+            },
+            "link": {"persistent_token": None},
+        },
+        "payment_method_types": ["card", "link"],
+        "processing": None,
+        "receipt_email": None,
+        "review": None,
+        "setup_future_usage": None,
+        "shipping": None,
+        "source": None,
+        "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
+        "status": status,
+        "transfer_data": None,
+        "transfer_group": None,
+    }
+
+
+def charge(*, intent: dict, fingerprint="Xt5EWLLDS7FJjR1c", country="US") -> dict:
+    return {
+        "id": _id("ch"),
+        "object": "charge",
+        "amount": intent["amount"],
+        "amount_captured": intent["amount"],
+        "amount_refunded": 0,
+        "application": None,
+        "application_fee": None,
+        "balance_transaction": _id("txn"),
+        "billing_details": {
+            "address": {"city": None, "country": country, "line1": None, "postal_code": "89501"},
+            "email": None,
+            "name": "Ada Lovelace",
+            "phone": None,
+        },
+        "calculated_statement_descriptor": "MARKETPLACE",
+        "captured": True,
+        "created": int(time.time()),
+        "currency": intent["currency"],
+        "customer": None,
+        "description": intent["description"],
+        "disputed": False,
+        "failure_code": None,
+        "failure_message": None,
+        "fraud_details": {},
+        "livemode": False,
+        "metadata": dict(intent["metadata"]),
+        "outcome": {
+            "network_status": "approved_by_network",
+            "reason": None,
+            "risk_level": "normal",
+            "risk_score": 32,
+            "seller_message": "Payment complete.",
+            "type": "authorized",
+        },
+        "paid": True,
+        "payment_intent": intent["id"],
+        "payment_method": _id("pm"),
+        "payment_method_details": {
+            "card": {
+                "amount_authorized": intent["amount"],
+                "brand": "visa",
+                "checks": {
+                    "address_line1_check": None,
+                    "address_postal_code_check": "pass",
+                    "cvc_check": "pass",
+                },
+                "country": country,
+                "exp_month": 12,
+                "exp_year": 2034,
+                "fingerprint": fingerprint,
+                "funding": "credit",
+                "last4": "4242",
+                "network": "visa",
+                "three_d_secure": None,
+                "wallet": None,
+            },
+            "type": "card",
+        },
+        "receipt_email": None,
+        "receipt_url": "https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8xUWZha2U",
+        "refunded": False,
+        "review": None,
+        "status": "succeeded",
+        "transfer_data": None,
+        "transfer_group": None,
+    }
+
+
+def refund(*, charge_obj: dict, amount: int, status="succeeded") -> dict:
+    return {
+        "id": _id("re"),
+        "object": "refund",
+        "amount": amount,
+        "balance_transaction": _id("txn"),
+        "charge": charge_obj["id"],
+        "created": int(time.time()),
+        "currency": charge_obj["currency"],
+        "destination_details": {
+            "card": {
+                "reference_status": "pending",
+                "reference_type": "acquirer_reference_number",
+                "type": "refund",
+            },
+            "type": "card",
+        },
+        "metadata": {},
+        "payment_intent": charge_obj["payment_intent"],
+        "reason": None,
+        "receipt_number": None,
+        "source_transfer_reversal": None,
+        "status": status,
+        "transfer_reversal": None,
+    }
+
+
+def dispute(*, charge_obj: dict, reason="fraudulent", with_intent=True) -> dict:
+    return {
+        "id": _id("dp"),
+        "object": "dispute",
+        "amount": charge_obj["amount"],
+        "balance_transactions": [],
+        "charge": charge_obj["id"],
+        "created": int(time.time()),
+        "currency": charge_obj["currency"],
+        "evidence_details": {
+            "due_by": int(time.time()) + 7 * 86400,
+            "has_evidence": False,
+            "past_due": False,
+            "submission_count": 0,
+        },
+        "is_charge_refundable": False,
+        "livemode": False,
+        "metadata": {},
+        "payment_intent": charge_obj["payment_intent"] if with_intent else None,
+        "payment_method_details": {
+            "card": {"brand": "visa", "case_type": "chargeback", "network_reason_code": "10.4"},
+            "type": "card",
+        },
+        "reason": reason,
+        "status": "needs_response",
+    }
+
+
+def _error(status: int, error: dict) -> tuple[int, dict]:
+    return status, {"error": {"request_log_url": "https://dashboard.stripe.com/test/logs/req_fake", **error}}
+
+
+class FakeStripe(HTTPClient):
+    """Stripe's API for one test: answers like Stripe and remembers what it was sent."""
+
+    name = "fake-stripe"
+
+    def __init__(self):
+        super().__init__()
+        self.requests: list[Request] = []
+        self.intents: dict[str, dict] = {}
+        self.charges: dict[str, dict] = {}
+        self.refunds: dict[str, dict] = {}
+        self._replies: dict[str, tuple[str, str, dict, tuple[int, dict]]] = {}
+        self._lock = threading.Lock()
+
+    # -- the HTTPClient interface -----------------------------------------
+
+    def request(self, method, url, headers, post_data=None, *, _usage=None):
+        parts = urlsplit(url)
+        body = post_data.decode() if isinstance(post_data, bytes) else (post_data or "")
+        params = dict(parse_qsl(body if method == "post" else parts.query, keep_blank_values=True))
+        request = Request(method.upper(), parts.path, params, dict(headers or {}))
+        with self._lock:
+            self.requests.append(request)
+            status, payload = self._answer(request)
+        response_headers = {"Request-Id": f"req_{secrets.token_hex(7)}", "Stripe-Version": API_VERSION}
+        return json.dumps(payload), status, response_headers
+
+    def close(self):
+        pass
+
+    # -- what tests read ------------------------------------------------------
+
+    def sent(self, method: str, path_start: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and r.path.startswith(path_start)]
+
+    # -- Stripe's side of the world ------------------------------------------
+
+    def confirm_in_browser(self, intent_id: str, **card) -> dict:
+        """The shopper pays with the Payment Element: the intent succeeds with a charge."""
+        with self._lock:
+            intent = self.intents[intent_id]
+            charge_obj = charge(intent=intent, **card)
+            self.charges[charge_obj["id"]] = charge_obj
+            intent.update(
+                status="succeeded",
+                amount_received=intent["amount"],
+                latest_charge=charge_obj["id"],
+                payment_method=charge_obj["payment_method"],
+                last_payment_error=None,
+            )
+            return dict(intent)
+
+    def decline_in_browser(self, intent_id: str, decline_code="insufficient_funds") -> dict:
+        messages = {
+            "insufficient_funds": "Your card has insufficient funds.",
+            "generic_decline": "Your card was declined.",
+        }
+        with self._lock:
+            intent = self.intents[intent_id]
+            intent.update(
+                status="requires_payment_method",
+                last_payment_error={
+                    "charge": _id("ch"),
+                    "code": "card_declined",
+                    "decline_code": decline_code,
+                    "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+                    "message": messages[decline_code],
+                    "type": "card_error",
+                },
+            )
+            return dict(intent)
+
+    def require_action(self, intent_id: str) -> dict:
+        with self._lock:
+            intent = self.intents[intent_id]
+            intent.update(
+                status="requires_action",
+                next_action={"type": "use_stripe_sdk", "use_stripe_sdk": {"type": "three_d_secure_redirect"}},
+            )
+            return dict(intent)
+
+    def refund_in_dashboard(self, intent_id: str, amount: int) -> dict:
+        """Staff refund in Stripe's dashboard: Stripe tells us only through ``charge.refunded``."""
+        with self._lock:
+            return self._refund(self.intents[intent_id], amount)
+
+    def charge_of(self, intent_id: str) -> dict:
+        return dict(self.charges[self.intents[intent_id]["latest_charge"]])
+
+    # -- routing ------------------------------------------------------------------
+
+    def _answer(self, request: Request) -> tuple[int, dict]:
+        if request.headers.get("Authorization") != f"Bearer {SECRET_KEY}":
+            return _error(
+                401, {"message": "Invalid API Key provided: sk_test_****", "type": "invalid_request_error"}
+            )
+        key = request.idempotency_key
+        if request.method == "POST" and key:
+            replay = self._replies.get(key)
+            if replay is not None:
+                if replay[:3] != (request.method, request.path, request.params):
+                    return _error(
+                        400,
+                        {
+                            "message": "Keys for idempotent requests can only be used with the same "
+                            "parameters they were first used with. Try using a key other than "
+                            f"'{key}' if you meant to execute a different request.",
+                            "type": "idempotency_error",
+                        },
+                    )
+                return replay[3]
+        answer = self._route(request)
+        if request.method == "POST" and key:
+            self._replies[key] = (request.method, request.path, request.params, answer)
+        return answer
+
+    def _route(self, request: Request) -> tuple[int, dict]:
+        segments = request.path.strip("/").split("/")[1:]  # without "v1"
+        match request.method, segments:
+            case "POST", ["payment_intents"]:
+                return self._create_intent(request.params)
+            case "GET", ["payment_intents"]:
+                return 200, self._list(
+                    [self._expanded(i, request.params) for i in self.intents.values()], "/v1/payment_intents"
+                )
+            case "GET", ["payment_intents", intent_id]:
+                return self._with_intent(
+                    intent_id, lambda intent: (200, self._expanded(intent, request.params))
+                )
+            case "POST", ["payment_intents", intent_id, "cancel"]:
+                return self._with_intent(intent_id, self._cancel)
+            case "POST", ["refunds"]:
+                return self._with_intent(
+                    request.params.get("payment_intent", ""),
+                    lambda intent: self._create_refund(intent, request.params),
+                )
+            case "GET", ["refunds"]:
+                intent_id = request.params.get("payment_intent")
+                found = [r for r in self.refunds.values() if r["payment_intent"] == intent_id]
+                return 200, self._list(sorted(found, key=lambda r: r["created"], reverse=True), "/v1/refunds")
+            case "GET", ["charges", charge_id]:
+                if charge_id not in self.charges:
+                    return self._missing("charge", charge_id)
+                return 200, dict(self.charges[charge_id])
+        return _error(
+            404,
+            {
+                "message": f"Unrecognized request URL ({request.method}: {request.path}).",
+                "type": "invalid_request_error",
+            },
+        )
+
+    @staticmethod
+    def _list(data: list, url: str) -> dict:
+        return {"object": "list", "data": data, "has_more": False, "url": url}
+
+    @staticmethod
+    def _missing(kind: str, object_id: str) -> tuple[int, dict]:
+        return _error(
+            404,
+            {
+                "code": "resource_missing",
+                "doc_url": "https://stripe.com/docs/error-codes/resource-missing",
+                "message": f"No such {kind}: '{object_id}'",
+                "param": "intent" if kind == "payment_intent" else "id",
+                "type": "invalid_request_error",
+            },
+        )
+
+    def _with_intent(self, intent_id, answer):
+        intent = self.intents.get(intent_id)
+        if intent is None:
+            return self._missing("payment_intent", intent_id)
+        return answer(intent)
+
+    def _expanded(self, intent: dict, params: dict) -> dict:
+        shown = dict(intent)
+        expands = {value for name, value in params.items() if name.startswith("expand[")}
+        if shown["latest_charge"] and ({"latest_charge", "data.latest_charge"} & expands):
+            shown["latest_charge"] = dict(self.charges[shown["latest_charge"]])
+        return shown
+
+    def _create_intent(self, params: dict) -> tuple[int, dict]:
+        amount = params.get("amount", "")
+        if not amount.isdigit() or int(amount) < 1:
+            return _error(
+                400,
+                {
+                    "code": "parameter_invalid_integer",
+                    "message": "This value must be greater than or equal to 1.",
+                    "param": "amount",
+                    "type": "invalid_request_error",
+                },
+            )
+        intent = payment_intent(
+            amount=int(amount),
+            currency=params["currency"],
+            order_number=params.get("metadata[order_number]", ""),
+        )
+        intent["description"] = params.get("description")
+        self.intents[intent["id"]] = intent
+        return 200, dict(intent)
+
+    def _cancel(self, intent: dict) -> tuple[int, dict]:
+        if intent["status"] in ("succeeded", "canceled"):
+            return _error(
+                400,
+                {
+                    "code": "payment_intent_unexpected_state",
+                    "doc_url": "https://stripe.com/docs/error-codes/payment-intent-unexpected-state",
+                    "message": "You cannot cancel this PaymentIntent because it has a status of "
+                    f"{intent['status']}. Only a PaymentIntent with one of the following statuses may be "
+                    "canceled: requires_payment_method, requires_capture, requires_confirmation, "
+                    "requires_action, processing.",
+                    "payment_intent": dict(intent),
+                    "type": "invalid_request_error",
+                },
+            )
+        intent.update(
+            status="canceled", canceled_at=int(time.time()), cancellation_reason="requested_by_customer"
+        )
+        return 200, dict(intent)
+
+    def _create_refund(self, intent: dict, params: dict) -> tuple[int, dict]:
+        if intent["status"] != "succeeded":
+            return _error(
+                400,
+                {
+                    "code": "charge_not_refundable",
+                    "message": f"This PaymentIntent ({intent['id']}) does not have a successful charge "
+                    "to refund.",
+                    "type": "invalid_request_error",
+                },
+            )
+        charge_obj = self.charges[intent["latest_charge"]]
+        amount = int(params.get("amount") or charge_obj["amount"] - charge_obj["amount_refunded"])
+        if amount > charge_obj["amount"] - charge_obj["amount_refunded"]:
+            return _error(
+                400,
+                {
+                    "code": "amount_too_large",
+                    "message": "Refund amount is greater than unrefunded amount on charge.",
+                    "param": "amount",
+                    "type": "invalid_request_error",
+                },
+            )
+        return 200, self._refund(intent, amount)
+
+    def _refund(self, intent: dict, amount: int) -> dict:
+        charge_obj = self.charges[intent["latest_charge"]]
+        made = refund(charge_obj=charge_obj, amount=amount)
+        self.refunds[made["id"]] = made
+        charge_obj["amount_refunded"] += amount
+        charge_obj["refunded"] = charge_obj["amount_refunded"] == charge_obj["amount"]
+        return dict(made)
+
+
+def event(event_type: str, obj: dict, *, event_id: str | None = None, previous_attributes=None) -> bytes:
+    """The JSON body Stripe posts for an event about ``obj`` (a snapshot of it)."""
+    body = {
+        "id": event_id or _id("evt"),
+        "object": "event",
+        "api_version": API_VERSION,
+        "created": int(time.time()),
+        "data": {
+            "object": obj,
+            **({"previous_attributes": previous_attributes} if previous_attributes else {}),
+        },
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": f"req_{secrets.token_hex(7)}", "idempotency_key": None},
+        "type": event_type,
+    }
+    return json.dumps(body, indent=2).encode()
+
+
+def sign(payload: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> str:
+    """The ``Stripe-Signature`` header Stripe sends with ``payload``."""
+    timestamp = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+@pytest.fixture
+def stripe_api():
+    """Stripe configured (test keys) and its HTTP API answered by a ``FakeStripe``."""
+    fake = FakeStripe()
+    set_http_client(fake)
+    with override_settings(
+        STRIPE_SECRET_KEY=SECRET_KEY,
+        STRIPE_PUBLISHABLE_KEY=PUBLISHABLE_KEY,
+        STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        STRIPE_WEBHOOK_TOLERANCE_SECONDS=300,
+        PAYMENT_PROVIDER="",
+    ):
+        yield fake
+    set_http_client(None)
