@@ -55,4 +55,8 @@ class WebhookEventAdmin(ReadOnlyAdmin):
     search_fields = ["event_id"]
 
 
-from payments import admin_fraud  # noqa: E402, F401  (fraud review queue, reconciliation flags)
+# Each part of the payments admin lives in its own module, registered on import.
+from payments import (  # noqa: E402
+    admin_fraud,  # noqa: F401  (fraud review queue, reconciliation flags)
+    admin_ledger,  # noqa: F401  (seller ledger, statements, payouts)
+)

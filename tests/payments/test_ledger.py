@@ -222,11 +222,10 @@ def test_each_balance_is_sales_less_commission_refunds_disputes_and_payouts_to_t
 
     settings.PAYOUT_MINIMUM = D("1.00")
     a, b, case, book = two_sellers
-    user = UserFactory()
     with at(day(2026, 3, 2)):
-        o1, p1 = paid_order(user=user, parts=[[(case, 3)], [(book, 2)]])
-        o2, p2 = paid_order(user=user, parts=[[(case, 1)]])
-        o3, p3 = paid_order(user=user, parts=[[(book, 1)]])
+        o1, p1 = paid_order(user=UserFactory(), parts=[[(case, 3)], [(book, 2)]])
+        o2, p2 = paid_order(user=UserFactory(), parts=[[(case, 1)]])
+        o3, p3 = paid_order(user=UserFactory(), parts=[[(book, 1)]])
         dispatch()
         for order in (o1, o2, o3):
             for part in order.seller_orders.all():
