@@ -18,7 +18,9 @@ from marketplace.core.models import OutboxEvent
 from orders.lifecycle import seller_order_transition
 from orders.models import Order, SellerOrder
 from payments.models import Dispute, Payment
+from payments.providers.stripe import ProviderDispute
 from payments.services import payment_confirm, payment_start
+from payments.stripe_webhooks import dispute_open as stripe_dispute_open
 from tests.catalog.factories import CategoryFactory, OfferFactory, ProductFactory
 from tests.fulfillment.factories import StockFactory
 from tests.orders.order_data import order_build
@@ -71,16 +73,18 @@ def deliver(seller_order: SellerOrder) -> None:
 
 
 def dispute_open(*, payment: Payment, amount: str) -> Dispute:
-    """Record a chargeback as the Stripe webhook handler does, and emit its event."""
-    dispute = Dispute.objects.create(
+    """Record a chargeback through the Stripe webhook's service (which emits ``dispute.created``)."""
+    return stripe_dispute_open(
         payment=payment,
-        provider_dispute_id=f"dp_{uuid.uuid4().hex[:20]}",
-        amount=D(amount),
-        currency=payment.currency,
-        reason="fraudulent",
+        provider_dispute=ProviderDispute(
+            id=f"dp_{uuid.uuid4().hex[:20]}",
+            payment_id=payment.provider_payment_id,
+            amount=D(amount),
+            currency=payment.currency,
+            reason="fraudulent",
+            status="needs_response",
+        ),
     )
-    events.emit("dispute.created", durable=True, dispute_id=dispute.pk)
-    return dispute
 
 
 def seller_order_of(order: Order, seller) -> SellerOrder:
