@@ -24,8 +24,9 @@ from marketplace.core.errors import ApplicationError
 from orders.lifecycle import OrderNotPayable
 from orders.models import Order
 from payments.fraud import card_fingerprint_for_number, order_screen_and_pay, payment_attempt_record
-from payments.models import Payment, Refund, WebhookEvent
+from payments.models import Payment, WebhookEvent
 from payments.providers import base, get_provider
+from payments.refunds import refund_create
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +193,7 @@ def _payment_fulfil(payment: Payment, provider_payment: base.ProviderPayment) ->
             payment=payment,
             amount=payment.amount - payment_refunded_amount(payment=payment),
             reason=f"Not payable: {error.message}"[:300],
+            actor=None,
             idempotency_key=f"unpayable-{payment.provider_payment_id}",
         )
         payment.refresh_from_db(fields=["status"])
@@ -205,74 +207,6 @@ def _payment_cancel_at_provider(payment: Payment) -> None:
     payment.status = PS.CANCELLED
     payment.next_action_url = ""
     _save(payment, "status", "next_action_url")
-
-
-@transaction.atomic
-def refund_create(
-    *, payment: Payment, amount: Decimal, reason: str, idempotency_key: str, created_by=None
-) -> Refund:
-    """Refund ``amount`` of a captured payment through its provider.
-
-    The same ``idempotency_key`` returns the refund already made, here and at
-    the provider, so a retry never refunds twice.
-    """
-    payment = _lock(payment.pk)
-    existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return existing
-    if payment.status not in CAPTURED:
-        raise ApplicationError(
-            f"Payment {payment.provider_payment_id} is {payment.status}; nothing to refund."
-        )
-    refunded = payment_refunded_amount(payment=payment)
-    if amount <= 0 or refunded + amount > payment.amount:
-        raise ApplicationError(
-            f"A refund of {amount} is more than the {payment.amount - refunded} left of this payment."
-        )
-    provider_refund = get_provider(payment.provider).refund(
-        payment_id=payment.provider_payment_id, amount=amount, idempotency_key=idempotency_key
-    )
-    refund = Refund.objects.create(
-        payment=payment,
-        amount=provider_refund.amount,
-        reason=reason[:300],
-        provider_refund_id=provider_refund.id,
-        idempotency_key=idempotency_key,
-        created_by=created_by,
-    )
-    payment.status = PS.REFUNDED if refunded + amount == payment.amount else PS.PARTIALLY_REFUNDED
-    _save(payment, "status")
-    return refund
-
-
-@transaction.atomic
-def payment_refund_cancelled_order(*, order: Order, reason: str = "", created_by=None) -> list[Refund]:
-    """Refund what was captured for a cancelled order; cancel payments still open.
-
-    Idempotent: the first captured payment is refunded with the key
-    ``cancel-<order number>``, so running this again refunds nothing more.
-    """
-    refunds = []
-    payments = list(Payment.objects.select_for_update().filter(order=order).order_by("pk"))
-    first_captured = True
-    for payment in payments:
-        if payment.status in CAPTURED:
-            key = f"cancel-{order.number}" if first_captured else f"cancel-{order.number}-{payment.pk}"
-            first_captured = False
-            left = payment.amount - payment_refunded_amount(payment=payment)
-            if left > 0:
-                refunds.append(
-                    refund_create(
-                        payment=payment,
-                        amount=left,
-                        reason=f"Order cancelled: {reason}"[:300] if reason else "Order cancelled.",
-                        idempotency_key=key,
-                        created_by=created_by,
-                    )
-                )
-        elif payment.status in OPEN:
-            _payment_cancel_at_provider(payment)
-    return refunds
 
 
 def webhook_receive(*, provider_name: str, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:

@@ -3,14 +3,14 @@ from decimal import Decimal
 
 import pytest
 
-from marketplace.core.errors import ApplicationError
 from orders.lifecycle import order_cancel
 from orders.models import Order
 from payments.handlers import order_cancelled_refund
 from payments.models import Payment, Refund, SandboxPayment, SandboxRefund
 from payments.providers.sandbox import SandboxProvider
-from payments.services import payment_confirm, payment_start, payment_sync, refund_create
-from tests.payments.conftest import CARDS, order_create, payment_method
+from payments.refunds import refund_create
+from payments.services import payment_confirm, payment_start, payment_sync
+from tests.payments.conftest import CARDS, payment_method
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +46,9 @@ def test_cancelling_after_a_partial_refund_refunds_the_rest(
     order, shopper, django_capture_on_commit_callbacks
 ):
     payment = pay(order)
-    refund_create(payment=payment, amount=Decimal("10.00"), reason="Goodwill", idempotency_key="goodwill-1")
+    refund_create(
+        payment=payment, amount=Decimal("10.00"), reason="Goodwill", actor=None, idempotency_key="goodwill-1"
+    )
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PARTIALLY_REFUNDED
 
@@ -73,23 +75,6 @@ def test_cancelling_an_unpaid_order_cancels_its_open_payment(
     assert payment.status == Payment.Status.CANCELLED
     assert SandboxPayment.objects.get().status == SandboxPayment.Status.CANCELED
     assert Refund.objects.count() == 0
-
-
-def test_refunds_are_checked_and_idempotent(order):
-    payment = pay(order)
-
-    first = refund_create(payment=payment, amount=Decimal("5.00"), reason="", idempotency_key="r-1")
-    again = refund_create(payment=payment, amount=Decimal("5.00"), reason="", idempotency_key="r-1")
-
-    assert again == first
-    with pytest.raises(
-        ApplicationError, match="A refund of 44.00 is more than the 43.99 left of this payment."
-    ):
-        refund_create(payment=payment, amount=Decimal("44.00"), reason="", idempotency_key="r-2")
-    declined = pay(order_create(user=order.user), CARDS["generic_decline"])
-    with pytest.raises(ApplicationError, match="is failed; nothing to refund"):
-        refund_create(payment=declined, amount=Decimal("1.00"), reason="", idempotency_key="r-3")
-    assert Refund.objects.count() == 1
 
 
 def test_a_second_payment_of_a_paid_order_is_refunded(order):

@@ -81,11 +81,11 @@ def _signed_event(payment):
     [
         (lambda p: (p, sign(p, secret="not-the-secret")), "The webhook signature does not match."),
         (
-            lambda p: (p, sign(p, timestamp=int(time.time()) - 301)),
+            lambda p: (p, sign(p, timestamp=int(time.time()) - 330)),
             "The webhook timestamp is outside the tolerance.",
         ),
         (
-            lambda p: (p, sign(p, timestamp=int(time.time()) + 301)),
+            lambda p: (p, sign(p, timestamp=int(time.time()) + 330)),
             "The webhook timestamp is outside the tolerance.",
         ),
         (lambda p: (p.replace(b"4899", b"1"), sign(p)), "The webhook signature does not match."),
