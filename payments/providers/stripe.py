@@ -198,6 +198,18 @@ class StripeProvider(PaymentProvider):
         )
         return self.refund_from_object(_plain(refund))
 
+    def transfer(self, *, account_id: str, amount: Decimal, currency: str, idempotency_key: str) -> str:
+        """Send a seller's payout to its Connect account (``Transfer.create``)."""
+        params = {
+            "amount": base.to_minor_units(amount, currency),
+            "currency": currency.lower(),
+            "destination": account_id,
+        }
+        transfer = self._call(
+            lambda: self.client.v1.transfers.create(params, {"idempotency_key": idempotency_key})
+        )
+        return _plain(transfer)["id"]
+
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         """Verify the signature on the raw body, then parse it.
 

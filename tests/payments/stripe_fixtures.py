@@ -248,6 +248,7 @@ class FakeStripe(HTTPClient):
         self.intents: dict[str, dict] = {}
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
+        self.transfers: dict[str, dict] = {}
         self._replies: dict[str, tuple[str, str, dict, tuple[int, dict]]] = {}
         self._lock = threading.Lock()
 
@@ -377,6 +378,8 @@ class FakeStripe(HTTPClient):
                 intent_id = request.params.get("payment_intent")
                 found = [r for r in self.refunds.values() if r["payment_intent"] == intent_id]
                 return 200, self._list(sorted(found, key=lambda r: r["created"], reverse=True), "/v1/refunds")
+            case "POST", ["transfers"]:
+                return self._create_transfer(request.params)
             case "GET", ["charges", charge_id]:
                 if charge_id not in self.charges:
                     return self._missing("charge", charge_id)
@@ -388,6 +391,33 @@ class FakeStripe(HTTPClient):
                 "type": "invalid_request_error",
             },
         )
+
+    def _create_transfer(self, params: dict) -> tuple[int, dict]:
+        if not params.get("destination", "").startswith("acct_"):
+            return _error(
+                400,
+                {
+                    "message": "No such destination: '{}'".format(params.get("destination", "")),
+                    "type": "invalid_request_error",
+                    "code": "resource_missing",
+                    "param": "destination",
+                },
+            )
+        transfer = {
+            "id": _id("tr"),
+            "object": "transfer",
+            "amount": int(params["amount"]),
+            "amount_reversed": 0,
+            "currency": params["currency"],
+            "created": int(time.time()),
+            "destination": params["destination"],
+            "livemode": False,
+            "metadata": {},
+            "reversed": False,
+            "source_type": "card",
+        }
+        self.transfers[transfer["id"]] = transfer
+        return 200, transfer
 
     @staticmethod
     def _list(data: list, url: str) -> dict:

@@ -229,3 +229,33 @@ def test_only_the_adapter_imports_stripe():
         )
     )
     assert importers == ["payments/providers/stripe.py"]
+
+
+def test_a_payout_is_a_connect_transfer_in_minor_units_and_a_retry_pays_once(stripe_api):  # noqa: F811
+    provider = StripeProvider()
+
+    first = provider.transfer(
+        account_id="acct_1SellerDemo",
+        amount=Decimal("1234.56"),
+        currency="USD",
+        idempotency_key="payout-7-2026-11-22",
+    )
+    again = provider.transfer(
+        account_id="acct_1SellerDemo",
+        amount=Decimal("1234.56"),
+        currency="USD",
+        idempotency_key="payout-7-2026-11-22",
+    )
+
+    assert first == again
+    assert len(stripe_api.transfers) == 1
+    [request, _retry] = stripe_api.sent("POST", "/v1/transfers")
+    assert request.params == {"amount": "123456", "currency": "usd", "destination": "acct_1SellerDemo"}
+    assert request.idempotency_key == "payout-7-2026-11-22"
+
+
+def test_a_transfer_to_an_unknown_account_is_a_provider_error(stripe_api):  # noqa: F811
+    with pytest.raises(ProviderError, match="No such destination"):
+        StripeProvider().transfer(
+            account_id="nope", amount=Decimal("10.00"), currency="USD", idempotency_key="payout-x"
+        )
