@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
 from orders import admin_tax  # noqa: F401  (registers the tax rates)
 from orders.lifecycle import order_cancel, seller_order_transition
@@ -175,17 +174,16 @@ class OrderAdmin(admin.ModelAdmin):
             if done:
                 self.message_user(request, f"Cancelled {len(done)}: {', '.join(done)}.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Cancel orders",
-            "opts": self.model._meta,
-            "orders": queryset.order_by("pk"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/orders/order/cancel_selected.html", context)
+        return action_confirmation(
+            self,
+            request,
+            template="admin/orders/order/cancel_selected.html",
+            title="Cancel orders",
+            action="cancel",
+            objects=queryset.order_by("pk"),
+            form=form,
+            submit_label="Cancel orders",
+        )
 
 
 @admin.register(SellerOrder)

@@ -9,10 +9,9 @@ edited by hand.
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
-from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 
+from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
 from payments.fraud import fraud_approve, fraud_reject
 from payments.models import FraudAssessment, ReconciliationFlag
@@ -143,17 +142,16 @@ class FraudAssessmentAdmin(admin.ModelAdmin):
                 "Rejected",
             )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Reject held orders",
-            "opts": self.model._meta,
-            "assessments": queryset.select_related("order").order_by("pk"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/payments/fraud_reject.html", context)
+        return action_confirmation(
+            self,
+            request,
+            template="admin/payments/fraud_reject.html",
+            title="Reject held orders",
+            action="reject",
+            objects=queryset.select_related("order").order_by("pk"),
+            form=form,
+            submit_label="Reject and refund",
+        )
 
 
 @admin.register(ReconciliationFlag)

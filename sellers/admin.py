@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller, SellerMember
 from sellers.services import seller_approve, seller_reinstate, seller_suspend
@@ -109,17 +108,16 @@ class SellerAdmin(admin.ModelAdmin):
         if form.is_bound and form.is_valid():
             self._apply(request, queryset, "suspended", seller_suspend, reason=form.cleaned_data["reason"])
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Suspend sellers",
-            "opts": self.model._meta,
-            "sellers": queryset.order_by("name"),
-            "form": form,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "select_across": request.POST.get("select_across", "0"),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/sellers/seller/suspend_selected.html", context)
+        return action_confirmation(
+            self,
+            request,
+            template="admin/sellers/seller/suspend_selected.html",
+            title="Suspend sellers",
+            action="suspend",
+            objects=queryset.order_by("name"),
+            form=form,
+            submit_label="Suspend",
+        )
 
 
 @admin.register(SellerMember)
