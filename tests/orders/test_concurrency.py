@@ -5,49 +5,20 @@ closes it at the end; a barrier starts them together.
 """
 
 import random
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from fulfillment.models import Stock
 from fulfillment.stock import OutOfStock
 from orders.models import Order, OrderLine, StockAllocation
 from tests.accounts.factories import AddressFactory
+from tests.concurrency import run_together
 from tests.fulfillment.factories import StockFactory, WarehouseFactory
 from tests.orders.placing import place, seller_with_warehouse, shipping_and_tax_tables, stocked_offer
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-JOIN_TIMEOUT = 60
-
-
-def run_together(count, work):
-    """Run ``work(i)`` in ``count`` threads started at once; return [(i, result, error)]."""
-    barrier = threading.Barrier(count)
-    outcomes = []
-    lock = threading.Lock()
-
-    def target(i):
-        try:
-            barrier.wait()
-            result, error = work(i), None
-        except Exception as exc:  # noqa: BLE001 - every outcome is asserted by the caller
-            result, error = None, exc
-        finally:
-            connection.close()
-        with lock:
-            outcomes.append((i, result, error))
-
-    threads = [threading.Thread(target=target, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a thread is stuck"
-    return sorted(outcomes, key=lambda outcome: outcome[0])
 
 
 def test_fifty_buyers_racing_for_the_last_five_units_make_exactly_five_orders():

@@ -1,40 +1,22 @@
 """Races with real threads on PostgreSQL: duplicate webhooks, doubled pay submits."""
 
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 
 from orders.models import Order, OrderEvent
 from payments.models import Payment, SandboxPayment, WebhookEvent
 from payments.providers.sandbox import SandboxProvider, sign
 from payments.services import payment_confirm, payment_start, webhook_receive
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race as concurrent_race
 from tests.payments.conftest import order_create, payment_method
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def race(target, count):
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
+    return concurrent_race([target] * count)
 
 
 def test_the_same_event_delivered_8_times_at_once_is_processed_once():

@@ -1,40 +1,18 @@
 """Payout runs racing with real threads on PostgreSQL: a balance is paid once."""
 
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from payments.ledger import ledger_balance
 from payments.models import Payout, SandboxTransfer, SellerPayoutAccount
 from payments.payouts import payout_run
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race
 from tests.payments.ledger_data import at, day, deliver, dispatch, offer, paid_order, seller
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_concurrent_runs_of_the_same_and_of_another_period_pay_a_balance_once(settings):

@@ -1,38 +1,16 @@
 """Refunds racing with real threads on PostgreSQL: the capture is never exceeded."""
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from payments.models import Payment, Refund, RefundAllocation, SandboxRefund
 from payments.refunds import RefundRefused, refund_create
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race
 from tests.payments.test_refunds_create import paid_two_seller_order
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def test_six_concurrent_refunds_of_30_percent_each_stop_at_the_capture():

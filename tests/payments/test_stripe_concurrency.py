@@ -1,11 +1,9 @@
 """Stripe webhooks racing each other with real threads on PostgreSQL."""
 # ruff: noqa: F811 (the stripe_api fixture is imported, then requested by name)
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from marketplace.core.models import OutboxEvent
 from orders.models import Order, OrderEvent
@@ -13,31 +11,11 @@ from payments.models import Refund, WebhookEvent
 from payments.stripe_checkout import payment_element_start
 from payments.stripe_webhooks import stripe_webhook_receive
 from tests.accounts.factories import UserFactory
+from tests.concurrency import race
 from tests.payments.conftest import order_create
 from tests.payments.stripe_fixtures import event, sign, stripe_api  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def race(targets):
-    barrier = threading.Barrier(len(targets))
-    errors = []
-
-    def run(target):
-        try:
-            barrier.wait()
-            target()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(target,)) for target in targets]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 def delivery(payload):
