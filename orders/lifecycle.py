@@ -229,11 +229,30 @@ def order_mark_paid(*, order: Order, payment_reference: str, amount: Decimal) ->
     is not its total; the payments app then refunds.
     """
     locked = order_lock(order_id=order.pk)
-    number = locked.number
-    if locked.status in (OS.PAID, OS.COMPLETED):
+    if locked.status == OS.ON_HOLD and _hold_reference(locked) == payment_reference:
+        return locked  # paid already, held for review: only order_release moves it on
+    if locked.status in (OS.PAID, OS.COMPLETED, OS.ON_HOLD):
         if _paid_with(locked, payment_reference):
             return locked
-        raise OrderNotPayable(f"Order {number} is already paid.", extra={"order_id": locked.pk})
+        raise OrderNotPayable(f"Order {locked.number} is already paid.", extra={"order_id": locked.pk})
+    _check_payable(locked, amount)
+    stock_commit(allocations=_allocations(locked.pk, [StockAllocation.Status.RESERVED]))
+    for seller_order in seller_orders_lock(order_id=locked.pk):
+        payload = _seller_order_move(locked=seller_order, to=SS.READY_TO_SHIP, message="Paid.")
+        events.emit(f"seller_order.{SS.READY_TO_SHIP}", **payload)
+    paid = order_transition(
+        order=locked,
+        to=OS.PAID,
+        data={"payment_reference": payment_reference, "amount": str(locked.total_amount)},
+        message=f"Payment {payment_reference} received."[:300],
+    )
+    _sync(order, paid, ["status", "paid_at"])
+    return paid
+
+
+def _check_payable(locked: Order, amount) -> None:
+    """Raise OrderNotPayable unless ``locked`` awaits a payment of exactly ``amount`` in time."""
+    number = locked.number
     if locked.status == OS.CANCELLED:
         raise OrderNotPayable(
             f"Order {number} is cancelled and cannot be paid.", extra={"order_id": locked.pk}
@@ -248,18 +267,6 @@ def order_mark_paid(*, order: Order, payment_reference: str, amount: Decimal) ->
             f"Payment of {amount} does not match the total of order {number} ({locked.total_amount}).",
             extra={"order_id": locked.pk, "amount": str(amount), "total": str(locked.total_amount)},
         )
-    stock_commit(allocations=_allocations(locked.pk, [StockAllocation.Status.RESERVED]))
-    for seller_order in seller_orders_lock(order_id=locked.pk):
-        payload = _seller_order_move(locked=seller_order, to=SS.READY_TO_SHIP, message="Paid.")
-        events.emit(f"seller_order.{SS.READY_TO_SHIP}", **payload)
-    paid = order_transition(
-        order=locked,
-        to=OS.PAID,
-        data={"payment_reference": payment_reference, "amount": str(locked.total_amount)},
-        message=f"Payment {payment_reference} received."[:300],
-    )
-    _sync(order, paid, ["status", "paid_at"])
-    return paid
 
 
 def _hold_reference(order: Order) -> str:
@@ -279,25 +286,11 @@ def order_hold(*, order: Order, payment_reference: str, amount: Decimal, message
     ``order_mark_paid`` does (the payments app then refunds).
     """
     locked = order_lock(order_id=order.pk)
-    number = locked.number
     if locked.status == OS.ON_HOLD and _hold_reference(locked) == payment_reference:
         return locked
     if locked.status in (OS.PAID, OS.COMPLETED, OS.ON_HOLD):
-        raise OrderNotPayable(f"Order {number} is already paid.", extra={"order_id": locked.pk})
-    if locked.status == OS.CANCELLED:
-        raise OrderNotPayable(
-            f"Order {number} is cancelled and cannot be paid.", extra={"order_id": locked.pk}
-        )
-    if locked.reserved_until is not None and locked.reserved_until < timezone.now():
-        raise OrderNotPayable(
-            f"Order {number} was not paid in time and its items were released.",
-            extra={"order_id": locked.pk},
-        )
-    if Decimal(amount) != locked.total_amount:
-        raise OrderNotPayable(
-            f"Payment of {amount} does not match the total of order {number} ({locked.total_amount}).",
-            extra={"order_id": locked.pk, "amount": str(amount), "total": str(locked.total_amount)},
-        )
+        raise OrderNotPayable(f"Order {locked.number} is already paid.", extra={"order_id": locked.pk})
+    _check_payable(locked, amount)
     stock_commit(allocations=_allocations(locked.pk, [StockAllocation.Status.RESERVED]))
     held = order_transition(
         order=locked,

@@ -11,6 +11,7 @@ from orders.lifecycle import (
     SELLER_ORDER_TRANSITIONS,
     OrderNotPayable,
     order_cancel,
+    order_hold,
     order_mark_paid,
     order_transition,
     seller_order_transition,
@@ -209,6 +210,23 @@ def test_mark_paid_by_a_second_payment_is_refused(order):
         pay(order, reference="pi_2")
 
     assert error.value.message == f"Order {order.number} is already paid."
+
+
+def test_mark_paid_never_releases_an_order_held_for_review(order, emitted):
+    order_hold(order=order, payment_reference="pi_1", amount=order.total_amount)
+    emitted.clear()
+
+    again = pay(order)  # the same payment, e.g. its webhook delivered again
+    with pytest.raises(OrderNotPayable) as error:
+        pay(order, reference="pi_2")
+
+    assert again.status == OS.ON_HOLD
+    assert error.value.message == f"Order {order.number} is already paid."
+    assert Order.objects.get(pk=order.pk).status == OS.ON_HOLD
+    assert set(SellerOrder.objects.filter(order=order).values_list("status", flat=True)) == {
+        SellerOrder.Status.PENDING_PAYMENT
+    }
+    assert emitted == []
 
 
 def test_mark_paid_with_the_wrong_amount_is_refused(order):
