@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from catalog.buybox import buy_box_winner, candidate_from_offer, offers_with_availability
+from catalog.cache import page_versions_bump
 from catalog.models import Category, Product
 from catalog.search.elasticsearch import search_index_es_enqueue
 from catalog.search.indexing import search_index_refresh
@@ -92,6 +93,8 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
     search_index_refresh(product_ids=products.keys())
     # With SEARCH_BACKEND=elasticsearch, an outbox row: Celery reindexes after commit.
     search_index_es_enqueue(product_ids=products.keys())
+    # Cached storefront pages showing these products (and every listing) are stale after commit.
+    page_versions_bump(product_ids=products.keys())
     return len(updated)
 
 

@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from catalog import selectors
+from catalog.cache import LISTINGS, cached_page, product_version
 from catalog.forms import SORT_CHOICES, ProductFilterForm
 from catalog.search import presentation, search
 from catalog.search.parsing import parse
@@ -29,7 +30,30 @@ def paginate(request, queryset, *, per_page: int | None = None) -> Page:
     return paginator.get_page(max(number, 1))
 
 
-class HomeView(TemplateView):
+class AnonymousPageCacheMixin:
+    """Serve the page from ``catalog.cache`` to shoppers who are not signed in.
+
+    ``page_versions`` are the versions every page of the view depends on; a view whose
+    pages depend on rows found while rendering overrides ``page_versions_of``.
+    """
+
+    page_versions: tuple[str, ...] = (LISTINGS,)
+
+    def get(self, request, *args, **kwargs):
+        def render(extra_context):
+            context = self.get_context_data(**kwargs)
+            context.update(extra_context)
+            return self.render_to_response(context)
+
+        return cached_page(
+            request, render, versions_of=self.page_versions_of, known_versions=self.page_versions
+        )
+
+    def page_versions_of(self, response) -> tuple[str, ...]:
+        return self.page_versions
+
+
+class HomeView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/home.html"
 
     def get_context_data(self, **kwargs):
@@ -40,7 +64,7 @@ class HomeView(TemplateView):
         return super().get_context_data(bestsellers=bestsellers, deals=deals, **kwargs)
 
 
-class CategoryDetailView(TemplateView):
+class CategoryDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/category_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -70,8 +94,15 @@ class CategoryDetailView(TemplateView):
         )
 
 
-class ProductDetailView(TemplateView):
+class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/product_detail.html"
+    page_versions = ()
+
+    def page_versions_of(self, response) -> list[str]:
+        """The product, its parent and every variation the page shows (their offers and stock)."""
+        page = response.context_data["page"]
+        ids = {page.product.pk, page.product.parent_id, *(variant.pk for variant in page.variants)}
+        return [product_version(pk) for pk in ids if pk]
 
     def get_context_data(self, **kwargs):
         page = selectors.product_page_get(slug=self.kwargs["slug"])
@@ -90,7 +121,7 @@ class ProductDetailView(TemplateView):
         )
 
 
-class ProductSearchView(TemplateView):
+class ProductSearchView(AnonymousPageCacheMixin, TemplateView):
     """Search results: hits, facets, chips, sort and pages, all in the URL; landing when empty."""
 
     template_name = "catalog/search.html"

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils import timezone
 
+from catalog.cache import page_versions_bump
 from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
 from fulfillment.models import Stock
@@ -102,11 +103,15 @@ def _checked_quantities(offer_quantities: dict[int, int]) -> dict[int, int]:
     return offer_quantities
 
 
-def _refresh_buy_boxes_after_commit(product_ids: Iterable[int]) -> None:
-    """Recompute the cached buy box once the stock change is committed."""
-    product_ids = sorted(set(product_ids))
-    if product_ids:
-        transaction.on_commit(lambda: product_refresh_buy_box(product_ids=product_ids), robust=True)
+def _refresh_after_commit(*, changed: Iterable[int], crossed: Iterable[int]) -> None:
+    """Once the stock change is committed, drop the cached pages of the ``changed`` products
+    (they show units left) and recompute the buy box (and search document) of the ``crossed``
+    ones, those with an offer whose available units went to or from zero: the buy box, the
+    in-stock flag and the search document only depend on whether an offer has units left."""
+    crossed = sorted(set(crossed))
+    page_versions_bump(product_ids=changed, listings=False)
+    if crossed:
+        transaction.on_commit(lambda: product_refresh_buy_box(product_ids=crossed), robust=True)
 
 
 @transaction.atomic
@@ -150,7 +155,15 @@ def stock_reserve(
         for stock_id, quantity in allocations:
             per_stock[stock_id] += quantity
     _add_to_reserved(per_stock)
-    _refresh_buy_boxes_after_commit(s.offer.product_id for s in locked if s.pk in per_stock)
+    # Every stock row is >= 0 available (CHECK constraints), so an offer's units run out
+    # exactly when its locked rows held no more than what was just reserved.
+    left: dict[tuple[int, int], int] = defaultdict(int)  # (offer id, product id) -> units
+    for stock in locked:
+        left[stock.offer_id, stock.offer.product_id] += stock.available - per_stock.get(stock.pk, 0)
+    _refresh_after_commit(
+        changed=(product_id for _, product_id in left),
+        crossed=(product_id for (_, product_id), units in left.items() if units <= 0),
+    )
     return result
 
 
@@ -189,13 +202,21 @@ def _take_allocations(allocations: Iterable[StockAllocation], *, from_statuses, 
     per_stock: dict[int, int] = defaultdict(int)
     for _, stock_id, quantity in taken:
         per_stock[stock_id] += quantity
-    product_ids = (
+    stocks = list(
         Stock.objects.select_for_update(of=("self",))
         .filter(pk__in=list(per_stock))
         .order_by("pk")
-        .values_list("offer__product_id", flat=True)
+        .values_list("offer_id", "offer__product_id", "on_hand", "reserved")
     )
-    _refresh_buy_boxes_after_commit(list(product_ids))
+    if to_status == StockAllocation.Status.RELEASED:
+        # Units come back: an offer comes back in stock only if none of these rows had any
+        # left (its other rows are not known here, so this may refresh one that had some).
+        had_units = {offer_id for offer_id, _, on_hand, reserved in stocks if on_hand > reserved}
+        _refresh_after_commit(
+            changed=(product_id for _, product_id, _, _ in stocks),
+            crossed=(product_id for offer_id, product_id, _, _ in stocks if offer_id not in had_units),
+        )
+    # Shipping takes units from on_hand and reserved alike: what is available does not change.
     StockAllocation.objects.filter(pk__in=[pk for pk, _, _ in taken]).update(
         status=to_status, updated_at=timezone.now()
     )

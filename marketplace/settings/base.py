@@ -272,6 +272,8 @@ TAX_RATE_CACHE_SECONDS = env.int("TAX_RATE_CACHE_SECONDS", default=300)
 MARKETPLACE_NAME = "Marketplace"
 MARKETPLACE_CURRENCY = "USD"
 CATALOG_PAGE_SIZE = 24
+# Storefront pages cached for shoppers who are not signed in (catalog/cache.py); 0 turns it off.
+CATALOG_PAGE_CACHE_SECONDS = env.int("CATALOG_PAGE_CACHE_SECONDS", default=60)
 # Cart limits (orders/cart.py): units of one offer, lines (saved for later included), units in the cart.
 CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=30)
 CART_MAX_LINES = env.int("CART_MAX_LINES", default=50)

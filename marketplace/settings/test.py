@@ -11,6 +11,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests run tasks eagerly unless a test starts a real worker itself.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache outlives each test: only tests/catalog/test_caching.py turns the page cache on.
+CATALOG_PAGE_CACHE_SECONDS = 0
 MEDIA_ROOT = env.path("TEST_MEDIA_ROOT", default=str(DATA_DIR / "test-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
