@@ -8,7 +8,7 @@ PORT ?= 8000
 SEED_PRODUCTS ?= 1000
 BENCH_PRODUCTS ?= 10000
 
-.PHONY: venv run test lint migrate seed bench bench-orders lock clean-data worker
+.PHONY: venv run test lint migrate seed bench bench-orders bench-search lock clean-data worker
 
 $(STAMP): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ bench: $(STAMP)
 # Orders/s of order_place with 8 concurrent buyers, next to pgbench on the same server.
 bench-orders: $(STAMP)
 	$(BIN)/python bench/orders.py
+
+# Search latency p50/p95/p99 (200 queries) at 10k, 100k and 1M products beside a pk lookup.
+bench-search: $(STAMP)
+	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
 
 # Re-pin requirements/*.txt from requirements/*.in (hashes, no index address).
 lock:

@@ -25,6 +25,38 @@ PRIOR_RATING = 3.5
 PRIOR_WEIGHT = 10
 SALES_SATURATION = 1000  # sales_count at which the sales signal is full
 
+# Tags: lexemes no text can produce (the english parser splits on "_"), appended to each
+# document so that GIN intersections replace heap reads (see docs/search.md, "Ranking and its
+# cost"). Popularity tiers: "_t1" on in-stock documents with popularity >= TIERS[0] (about
+# the top 3% of the demo catalog), "_t2" (also on every "_t1" document) >= TIERS[1] (about
+# 15%); then "_c<id>" for the category and each ancestor, "_b<id>" for the brand. A search
+# looks for its best matches in "_t1" first, then "_t2", then everywhere, and stops at the
+# first tier holding enough of them: exact, since every tier document sorts before every
+# other document. The thresholds only decide the speed, never the results.
+POPULARITY_TIERS = (0.88, 0.74)
+TIER_TAGS = ("_t1", "_t2")
+
+
+def tags_sql(*, in_stock: str, popularity: str, path: str, brand_id: str) -> str:
+    """SQL for the tag tsvector of a document from these column expressions."""
+    tiers = ", ".join(
+        f"CASE WHEN {in_stock} AND {popularity} >= {threshold} THEN '{tag}' END"
+        for tag, threshold in zip(TIER_TAGS, POPULARITY_TIERS, strict=True)
+    )
+    return (
+        f"array_to_tsvector(array_remove(ARRAY[{tiers}, '_b' || {brand_id}::text], NULL) "  # noqa: S608
+        f"|| ARRAY(SELECT '_c' || x FROM unnest(string_to_array(rtrim({path}, '/'), '/')) x WHERE x <> ''))"
+    )
+
+
+def strip_tags_sql(document: str) -> str:
+    """SQL for the document without its tags."""
+    return (
+        f"ts_delete({document}, ARRAY(SELECT l FROM unnest(tsvector_to_array({document})) l "  # noqa: S608
+        "WHERE l LIKE '\\_%%'))"
+    )
+
+
 DOCUMENT_COLUMNS = (
     "document",
     "category_id",
@@ -97,12 +129,18 @@ WHERE p.parent_id IS NULL AND p.is_active
 """  # noqa: S608 (constants only; values are parameters)
 
 _COLUMNS = ", ".join(DOCUMENT_COLUMNS)
+_TAGS = tags_sql(in_stock="in_stock", popularity="popularity", path="category_path", brand_id="brand_id")
 _REFRESH_SQL = f"""
 WITH targets AS (
     SELECT id FROM catalog_product WHERE id = ANY(%(ids)s)
     UNION SELECT parent_id FROM catalog_product WHERE id = ANY(%(ids)s) AND parent_id IS NOT NULL
 ),
-docs AS ({_DOCUMENTS_SQL}),
+raw_docs AS ({_DOCUMENTS_SQL}),
+docs AS (
+    SELECT product_id, document || {_TAGS} AS document,
+        {", ".join(DOCUMENT_COLUMNS[1:])}
+    FROM raw_docs
+),
 gone AS (
     DELETE FROM catalog_productsearchdocument
     WHERE product_id IN (SELECT id FROM targets) AND product_id NOT IN (SELECT product_id FROM docs)
@@ -198,6 +236,38 @@ def search_index_rebuild(
         cursor.execute("ANALYZE catalog_productsearchdocument")
         cursor.execute("ANALYZE catalog_searchterm")
     return written
+
+
+def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None] = lambda line: None) -> int:
+    """Recompute the tags of every document in place (after a change of the tiers), in batches.
+
+    Much cheaper than ``search_index_rebuild(full=True)``: it reads only the document table.
+    Return the documents changed.
+    """
+    tags = tags_sql(in_stock="in_stock", popularity="popularity", path="category_path", brand_id="brand_id")
+    new_document = f"{strip_tags_sql('document')} || {tags}"
+    changed, last_id = 0, 0
+    while True:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT max(product_id) FROM (SELECT product_id FROM catalog_productsearchdocument "
+                "WHERE product_id > %s ORDER BY product_id LIMIT %s) batch",
+                [last_id, batch_size],
+            )
+            upto = cursor.fetchone()[0]
+            if upto is None:
+                break
+            cursor.execute(
+                f"UPDATE catalog_productsearchdocument SET document = {new_document} "  # noqa: S608 (constants only)
+                f"WHERE product_id > %s AND product_id <= %s AND document IS DISTINCT FROM ({new_document})",
+                [last_id, upto],
+            )
+            changed += cursor.rowcount
+        last_id = upto
+        report(f"  search tags: {changed:,} documents changed (up to product {last_id})")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_productsearchdocument")
+    return changed
 
 
 def search_vocabulary_rebuild() -> None:

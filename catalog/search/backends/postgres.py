@@ -38,6 +38,11 @@ FACET_SIZE = 30
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
 
 TABLE = "catalog_productsearchdocument"
+POPULAR = "in_stock DESC, popularity DESC, product_id DESC"  # the btree, scanned backwards
+# The same order as an expression, so the planner cannot walk the btree and filter each row
+# through the document (a heap read per row: the cost of broad queries) but takes the GIN
+# bitmap of the matches and sorts them.
+POPULAR_SORTED = "in_stock DESC, popularity + 0 DESC, product_id DESC"
 TSQUERY = "to_tsquery('english', %(tsq)s)"
 TSQUERY_TOP = "to_tsquery('english', %(tsq_top)s)"
 TSQUERY_RANK = "to_tsquery('english', %(tsq_rank)s)"
@@ -108,6 +113,41 @@ def _filter_sql(f: ResolvedFilters) -> tuple[dict[str, str], dict]:
     return sql, params
 
 
+def _tags_query(f: ResolvedFilters) -> str:
+    """The category and brand filters as tsquery text over the document tags ("" when none)."""
+    parts = []
+    if f.category:
+        parts.append(f"'_c{f.category.id}'")
+    if f.brand_ids:
+        parts.append("(" + " | ".join(f"'_b{int(b)}'" for b in f.brand_ids) + ")")
+    return " & ".join(parts)
+
+
+def _staged(name: str, *, match: str, conditions: list[str], limit: str, columns: str) -> tuple[str, str]:
+    """CTEs for the first ``limit`` documents by popularity matching ``match`` (a tsquery
+    expression) and ``conditions``, looked for in the popularity tiers first (see
+    ``indexing.POPULARITY_TIERS``). Return (CTE definitions, the name of the result CTE).
+
+    Tier i runs only when no earlier tier was full (a one-time filter), and the result is the
+    first full tier, else the last: exactly the first ``limit`` documents of all matches.
+    """
+    stages, picks = [], []
+    tiers = [*indexing.TIER_TAGS, None]
+    for i, tag in enumerate(tiers):
+        tiered = f"({match}) && '{tag}'::tsquery" if tag else match
+        guard = [f"(SELECT count(*) FROM {name}_{j}) < {limit}" for j in range(i)]  # noqa: S608
+        stages.append(
+            f"{name}_{i} AS MATERIALIZED (SELECT {columns} FROM {TABLE} "  # noqa: S608 (constants only)
+            f"WHERE {_where([*guard, f'document @@ ({tiered})', *conditions])} "
+            f"ORDER BY {POPULAR_SORTED} LIMIT {limit})"
+        )
+        last = i == len(tiers) - 1
+        full = "" if last else f" WHERE (SELECT count(*) FROM {name}_{i}) >= {limit}"  # noqa: S608
+        picks.append(f"SELECT * FROM {name}_{i}{full}")  # noqa: S608 (constants only)
+    stages.append(f"{name} AS ({' UNION ALL '.join(picks)})")
+    return ",\n".join(stages), name
+
+
 def _where(conditions) -> str:
     conditions = [c for c in conditions if c]
     return " AND ".join(f"({c})" for c in conditions) if conditions else "true"
@@ -171,22 +211,40 @@ class PostgresBackend:
             tsq=plan.tsq, tsq_top=plan.tsq_top, tsq_rank=plan.tsq_rank, cap=CANDIDATE_CAP, size=page_size
         )
         params["offset"] = (page - 1) * page_size
-        popular = "in_stock DESC, popularity DESC, product_id DESC"
+        tags = _tags_query(plan.filters)
+        params["tags"] = tags
+        tag_match = "%(tags)s::tsquery" if tags else ""
         if plan.tsq:
-            text = f"document @@ {TSQUERY}"
             score = f"ts_rank('{RANK_WEIGHTS}', d.document, {TSQUERY_RANK}) * (1 + d.popularity)"
-            candidates = f"""
-                pop AS (SELECT product_id FROM {TABLE} WHERE {_where([text, *filters])}
-                        ORDER BY {popular} LIMIT %(cap)s + 1),
-                top AS (SELECT product_id FROM {TABLE}
-                        WHERE {_where([text, f"document @@ {TSQUERY_TOP}", *filters])}
-                        ORDER BY {popular} LIMIT %(cap)s),
-                cand AS (SELECT product_id FROM pop UNION SELECT product_id FROM top)"""  # noqa: S608 (constants only; values are parameters)
+            pop, _ = _staged(
+                "pop",
+                match=" && ".join(filter(None, [TSQUERY, tag_match])),
+                conditions=filters,
+                limit="%(cap)s + 1",
+                columns="product_id, in_stock, popularity",
+            )
+            top, _ = _staged(
+                "top",
+                match=" && ".join(filter(None, [TSQUERY, TSQUERY_TOP, tag_match])),
+                conditions=filters,
+                limit="%(cap)s",
+                columns="product_id, in_stock, popularity",
+            )
+            candidates = f"""{pop},
+                {top},
+                cand AS (SELECT product_id FROM pop UNION SELECT product_id FROM top)"""  # noqa: S608
+        elif tags:
+            score = "d.popularity"
+            pop, _ = _staged(
+                "pop", match=tag_match, conditions=filters, limit="%(cap)s + 1", columns="product_id"
+            )
+            candidates = f"""{pop},
+                cand AS (SELECT product_id FROM pop)"""  # noqa: S608 (constants only)
         else:
             score = "d.popularity"
             candidates = f"""
                 pop AS (SELECT product_id FROM {TABLE} WHERE {_where(filters)}
-                        ORDER BY {popular} LIMIT %(cap)s + 1),
+                        ORDER BY {POPULAR} LIMIT %(cap)s + 1),
                 cand AS (SELECT product_id FROM pop)"""  # noqa: S608 (constants only; values are parameters)
         order = f"d.in_stock DESC, {ORDERINGS[sort]}, d.product_id DESC"
         sql = f"""
@@ -254,15 +312,17 @@ class PostgresBackend:
             + f" THEN '{band_key(low, high)}'"
             for low, high in PRICE_BANDS
         )
-        text = f"WHERE document @@ {TSQUERY}" if plan.tsq else ""
         level_id = "split_part(category_path, '/', %(level)s)"  # the category id at that depth
+        columns = (
+            "category_path, brand_id, price_amount, rating_average, seller_ids, conditions, in_stock, "
+            "fulfilled_by_marketplace, popularity, product_id"
+        )
+        if plan.tsq:
+            base, _ = _staged("base", match=TSQUERY, conditions=[], limit="%(sample)s", columns=columns)
+        else:
+            base = f"base AS MATERIALIZED (SELECT {columns} FROM {TABLE} ORDER BY {POPULAR} LIMIT %(sample)s)"  # noqa: S608
         sql = f"""
-            WITH base AS MATERIALIZED (
-                SELECT category_path, brand_id, price_amount, rating_average, seller_ids, conditions,
-                       in_stock, fulfilled_by_marketplace
-                FROM {TABLE} {text}
-                ORDER BY in_stock DESC, popularity DESC, product_id DESC LIMIT %(sample)s
-            )
+            WITH {base}
             SELECT 'category', {level_id}, count(*) FROM base
                 WHERE {others("category", *category_extra)} AND {level_id} <> '' GROUP BY 2
             UNION ALL SELECT 'brand', brand_id::text, count(*) FROM base
