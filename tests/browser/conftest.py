@@ -5,7 +5,10 @@ its own here. Without one, browser tests skip with the reason, unless ``REQUIRE_
 (CI sets it), in which case they fail.
 
 Screenshots land in ``tests/artifacts/<test-name>/<viewport>/<NN>-<step>.png``; a failing test
-also leaves ``FAILED.png`` next to them.
+also leaves ``FAILED.png`` next to them. At every screenshot the page is also audited with
+axe-core (tests/browser/axe.py: ``axe-<NN>-<step>.json`` and ``axe.md`` beside the screenshots;
+a serious or critical violation fails the test, unless ``AXE_REPORT_ONLY=1``) and weighed
+(tests/browser/page_weight.py: ``tests/artifacts/page-weight.md`` at the end of the session).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import axe
+from tests.browser.page_weight import PageWeight, write_report
+
 # Playwright's sync API runs an asyncio event loop in the test's thread. Django refuses ORM
 # calls from a thread with a running loop (SynchronousOnlyOperation), although here nothing
 # runs concurrently with them: the loop only waits for the browser while the test is blocked.
@@ -26,6 +32,8 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 ARTIFACTS_DIR = Path(__file__).resolve().parent.parent / "artifacts"
+PAGE_WEIGHT_REPORT = ARTIFACTS_DIR / "page-weight.md"
+_PAGE_WEIGHTS: list = []
 
 VIEWPORTS = {
     "mobile": {"width": 375, "height": 812},
@@ -80,6 +88,11 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+def pytest_sessionfinish(session):
+    if _PAGE_WEIGHTS:
+        write_report(PAGE_WEIGHT_REPORT, _PAGE_WEIGHTS)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -155,7 +168,9 @@ def new_page(browser, request, page_problems):
         context.set_default_timeout(10_000)
         contexts.append((viewport, context))
         context.on("page", lambda page: _watch(page, page_problems))
-        return context.new_page()
+        page = context.new_page()
+        page.weight = PageWeight(page)
+        return page
 
     yield open_page
 
@@ -187,19 +202,44 @@ def artifact_dir(node, viewport: str) -> Path:
 
 @pytest.fixture
 def screenshot(request, page, viewport):
-    """``screenshot("home")`` saves ``tests/artifacts/<test>/<viewport>/<NN>-home.png``."""
+    """``screenshot("home")`` saves ``tests/artifacts/<test>/<viewport>/<NN>-home.png``.
+
+    It also audits the page with axe-core (``axe-<NN>-home.json``, ``axe.md``), failing on a
+    serious or critical violation, and weighs it against the page-weight budgets.
+    """
     directory = artifact_dir(request.node, viewport)
     if directory.exists():
         shutil.rmtree(directory)
     directory.mkdir(parents=True)
     counter = iter(range(1, 100))
+    reports: list[axe.AxeReport] = []
+    test_name = request.node.originalname or request.node.name
 
     def take(step: str) -> Path:
-        path = directory / f"{next(counter):02d}-{re.sub(r'[^A-Za-z0-9_-]+', '-', step)}.png"
+        name = f"{next(counter):02d}-{re.sub(r'[^A-Za-z0-9_-]+', '-', step)}"
+        path = directory / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
+        check_page(page, directory, name, reports, test_name=test_name, viewport=viewport)
         return path
 
     return take
+
+
+def check_page(page, directory: Path, step: str, reports: list, *, test_name: str, viewport: str) -> None:
+    """Audit ``page`` with axe-core and weigh it; fail on serious/critical violations or budgets."""
+    report = axe.audit(page, directory, step)
+    reports.append(report)
+    axe.write_summary(directory, reports)
+    weight = page.weight.measure(test=test_name, viewport=viewport, step=step)
+    _PAGE_WEIGHTS.append(weight)
+    if report.failing and os.environ.get("AXE_REPORT_ONLY") != "1":
+        pytest.fail(
+            f"axe-core: {len(report.failing)} serious/critical violation(s) at step {step!r} "
+            f"({report.url}):\n{report.describe(report.failing)}",
+            pytrace=False,
+        )
+    over = weight.over_budget()
+    assert not over, f"page weight over budget at step {step!r} ({weight.url}): {over}"
 
 
 @pytest.fixture
