@@ -112,6 +112,8 @@ def production_environment(database_url: str) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
+        # A shared cache, as production has: the page cache's versions must reach every worker.
+        "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2"),
     }
 
 

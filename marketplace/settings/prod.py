@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, DEBUG, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, DEBUG, REDIS_URL, SECRET_KEY, env
 
 _weak_key = len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5  # Django's check security.W009
 if _weak_key or SECRET_KEY.startswith(("dev-only", "test-only", "django-insecure")):
@@ -28,3 +28,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
+
+# The storefront page cache (ADR 0040) is invalidated through cache keys, so every process must
+# share the cache: without Redis it is off unless explicitly asked for.
+CATALOG_PAGE_CACHE_SECONDS = env.int("CATALOG_PAGE_CACHE_SECONDS", default=60 if REDIS_URL else 0)
