@@ -27,25 +27,67 @@ SALES_SATURATION = 1000  # sales_count at which the sales signal is full
 
 # Tags: lexemes no text can produce (the english parser splits on "_"), appended to each
 # document so that GIN intersections replace heap reads (see docs/search.md, "Ranking and its
-# cost"). Popularity tiers: "_t1" on in-stock documents with popularity >= TIERS[0] (about
-# the top 3% of the demo catalog), "_t2" (also on every "_t1" document) >= TIERS[1] (about
-# 15%); then "_c<id>" for the category and each ancestor, "_b<id>" for the brand. A search
-# looks for its best matches in "_t1" first, then "_t2", then everywhere, and stops at the
-# first tier holding enough of them: exact, since every tier document sorts before every
-# other document. The thresholds only decide the speed, never the results.
+# cost"):
+# - popularity tiers: "_t1" on in-stock documents with popularity >= POPULARITY_TIERS[0]
+#   (about the top 3% of the demo catalog), "_t2" (also on every "_t1" document) >= [1]
+#   (about 15%). A search looks for its best matches in "_t1" first, then "_t2", then
+#   everywhere, and stops at the first tier holding enough of them: exact, since every tier
+#   document sorts before every other one. The thresholds decide the speed, never the results.
+# - filters: "_c<id>" for the category and each ancestor, "_b<id>" brand, "_v<id>" each seller,
+#   "_k<condition>", "_p<i>" the price band (index in PRICE_BANDS), "_r<n>" each rating step
+#   reached, "_s" in stock, "_f" fulfilled by the marketplace;
+# - "_a<lexeme>" (with positions) for each word of the title and brand, so "matches in the
+#   title or brand" is an index lookup, not a weight check of every match in the heap.
 POPULARITY_TIERS = (0.88, 0.74)
 TIER_TAGS = ("_t1", "_t2")
+_TO_TITLE_TAGS = "'''([^'']*)''', '''_a\\1''', 'g'"  # regexp_replace: 'lexeme' -> '_alexeme'
 
 
-def tags_sql(*, in_stock: str, popularity: str, path: str, brand_id: str) -> str:
-    """SQL for the tag tsvector of a document from these column expressions."""
-    tiers = ", ".join(
+def title_tags_sql(text: str) -> str:
+    """SQL for the "_a" tsvector of a title (and brand) text expression."""
+    return f"regexp_replace(to_tsvector('english', {text})::text, {_TO_TITLE_TAGS})::tsvector"
+
+
+def title_query_sql(tsquery: str) -> str:
+    """SQL for a tsquery expression turned into the same query over the "_a" tags."""
+    return f"regexp_replace(({tsquery})::text, {_TO_TITLE_TAGS})::tsquery"
+
+
+def tags_sql(
+    *, in_stock: str, popularity: str, path: str, brand_id: str, price: str, rating: str, sellers: str,
+    conditions: str, fbm: str,
+) -> str:  # fmt: skip
+    """SQL for the tags of a document (but the "_a" ones) from these column expressions."""
+    from catalog.search.types import PRICE_BANDS, RATING_STEPS
+
+    tiers = [
         f"CASE WHEN {in_stock} AND {popularity} >= {threshold} THEN '{tag}' END"
         for tag, threshold in zip(TIER_TAGS, POPULARITY_TIERS, strict=True)
+    ]
+    bands = " ".join(
+        "WHEN "
+        + " AND ".join(
+            [
+                f"{price} >= {low}" if low is not None else "true",
+                f"{price} < {high}" if high is not None else "true",
+            ]
+        )
+        + f" THEN '_p{i}'"
+        for i, (low, high) in enumerate(PRICE_BANDS)
     )
+    single = [
+        *tiers,
+        f"'_b' || {brand_id}::text",
+        f"CASE {bands} END",
+        *(f"CASE WHEN {rating} >= {r} THEN '_r{r}' END" for r in RATING_STEPS),
+        f"CASE WHEN {in_stock} THEN '_s' END",
+        f"CASE WHEN {fbm} THEN '_f' END",
+    ]
     return (
-        f"array_to_tsvector(array_remove(ARRAY[{tiers}, '_b' || {brand_id}::text], NULL) "  # noqa: S608
-        f"|| ARRAY(SELECT '_c' || x FROM unnest(string_to_array(rtrim({path}, '/'), '/')) x WHERE x <> ''))"
+        f"array_to_tsvector(array_remove(ARRAY[{', '.join(single)}], NULL) "  # noqa: S608
+        f"|| ARRAY(SELECT '_c' || x FROM unnest(string_to_array(rtrim({path}, '/'), '/')) x WHERE x <> '') "
+        f"|| ARRAY(SELECT '_v' || x FROM unnest({sellers}) x) "
+        f"|| ARRAY(SELECT '_k' || x FROM unnest({conditions}) x))"
     )
 
 
@@ -76,6 +118,7 @@ DOCUMENT_COLUMNS = (
 
 _DOCUMENTS_SQL = f"""
 SELECT p.id AS product_id,
+    p.title || ' ' || coalesce(b.name, '') AS title_text,
     setweight(to_tsvector('english', p.title), 'A')
     || setweight(to_tsvector('english', coalesce(b.name, '')), 'B')
     || setweight(to_tsvector('english', coalesce(cats.names, '') || ' ' || coalesce(attrs.vals, '')), 'C')
@@ -129,7 +172,18 @@ WHERE p.parent_id IS NULL AND p.is_active
 """  # noqa: S608 (constants only; values are parameters)
 
 _COLUMNS = ", ".join(DOCUMENT_COLUMNS)
-_TAGS = tags_sql(in_stock="in_stock", popularity="popularity", path="category_path", brand_id="brand_id")
+_TAG_COLUMNS = {
+    "in_stock": "in_stock",
+    "popularity": "popularity",
+    "path": "category_path",
+    "brand_id": "brand_id",
+    "price": "price_amount",
+    "rating": "rating_average",
+    "sellers": "seller_ids",
+    "conditions": "conditions::text[]",
+    "fbm": "fulfilled_by_marketplace",
+}
+_TAGS = tags_sql(**_TAG_COLUMNS)
 _REFRESH_SQL = f"""
 WITH targets AS (
     SELECT id FROM catalog_product WHERE id = ANY(%(ids)s)
@@ -137,7 +191,7 @@ WITH targets AS (
 ),
 raw_docs AS ({_DOCUMENTS_SQL}),
 docs AS (
-    SELECT product_id, document || {_TAGS} AS document,
+    SELECT product_id, document || {_TAGS} || {title_tags_sql("title_text")} AS document,
         {", ".join(DOCUMENT_COLUMNS[1:])}
     FROM raw_docs
 ),
@@ -244,8 +298,11 @@ def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None
     Much cheaper than ``search_index_rebuild(full=True)``: it reads only the document table.
     Return the documents changed.
     """
-    tags = tags_sql(in_stock="in_stock", popularity="popularity", path="category_path", brand_id="brand_id")
-    new_document = f"{strip_tags_sql('document')} || {tags}"
+    title = title_tags_sql(
+        "(SELECT p.title || ' ' || coalesce(b.name, '') FROM catalog_product p "
+        "LEFT JOIN catalog_brand b ON b.id = p.brand_id WHERE p.id = d.product_id)"
+    )
+    new_document = f"{strip_tags_sql('d.document')} || {_TAGS} || {title}"
     changed, last_id = 0, 0
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
@@ -258,7 +315,7 @@ def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None
             if upto is None:
                 break
             cursor.execute(
-                f"UPDATE catalog_productsearchdocument SET document = {new_document} "  # noqa: S608 (constants only)
+                f"UPDATE catalog_productsearchdocument d SET document = {new_document} "  # noqa: S608 (constants only)
                 f"WHERE product_id > %s AND product_id <= %s AND document IS DISTINCT FROM ({new_document})",
                 [last_id, upto],
             )

@@ -75,14 +75,22 @@ def best(n, **filters):
     return set(rows.values_list("product_id", flat=True)[:n])
 
 
-def test_documents_carry_tier_category_and_brand_tags(lamps):
+def test_documents_carry_tier_filter_and_title_tags(lamps):
     desk, top = lamps[1].category, lamps[0].category
     b0, b1 = lamps[0].brand_id, lamps[1].brand_id
-    assert tags_of(lamps[0].pk) == sorted(["_t1", "_t2", f"_c{top.pk}", f"_b{b0}"])
-    assert tags_of(lamps[1].pk) == sorted(["_t1", "_t2", f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}"])
-    assert tags_of(lamps[3].pk) == sorted([f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}"])  # out of stock
-    assert tags_of(lamps[4].pk) == sorted(["_t2", f"_c{top.pk}", f"_b{b0}"])
-    assert tags_of(lamps[7].pk) == sorted([f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}"])
+    seller = lamps[0].offers.get().seller_id
+    assert tags_of(lamps[0].pk) == sorted(
+        ["_t1", "_t2", f"_c{top.pk}", f"_b{b0}", f"_v{seller}", "_knew", "_p1", "_s"]
+        + ["_r1", "_r2", "_r3", "_r4", "_a0", "_alamp", "_amodel", "_alumen"]
+    )
+    assert tags_of(lamps[1].pk) == sorted(
+        ["_t1", "_t2", f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}", f"_v{seller}", "_knew", "_p1", "_s"]
+        + ["_r1", "_r2", "_r3", "_r4", "_a1", "_alamp", "_amodel", "_aglow"]
+    )
+    out_of_stock = tags_of(lamps[3].pk)
+    assert "_s" not in out_of_stock and "_t1" not in out_of_stock and f"_v{seller}" not in out_of_stock
+    assert [t for t in tags_of(lamps[4].pk) if t.startswith("_t")] == ["_t2"]
+    assert [t for t in tags_of(lamps[7].pk) if t.startswith(("_t", "_r"))] == []
 
 
 def test_retag_recomputes_tags_and_leaves_the_text(lamps):
@@ -127,3 +135,25 @@ def test_facets_count_the_best_matches_wherever_the_sample_ends(lamps, monkeypat
             expected[product.brand.name] = expected.get(product.brand.name, 0) + 1
     assert brands == expected
     assert result.facets_are_sampled == (sample <= len(LAMPS))
+
+
+@pytest.mark.parametrize(
+    ("filters", "matching"),
+    [
+        ({"price_min": ("29.99",), "price_max": ("30.01",)}, True),  # inside one band, not on its edges
+        ({"price_min": ("30.01",)}, False),
+        ({"price_max": ("30",)}, False),
+        ({"price_min": ("30",), "price_max": ("1000",)}, True),  # across bands
+        ({"rating": ("4",), "condition": ("new",), "in_stock": ("1",)}, True),
+        ({"condition": ("used_good",)}, False),
+        ({"fbm": ("1",)}, False),
+    ],
+)
+def test_tag_filters_are_exact(lamps, filters, matching):
+    found = {hit.product_id for hit in search(SearchQuery(text="lamp", filters=filters, page_size=50)).hits}
+    rows = ProductSearchDocument.objects.all()
+    if "price_min" in filters or "price_max" in filters:
+        rows = rows.filter(price_amount__isnull=False)  # the out-of-stock lamp has no buy-box price
+    if "rating" in filters:
+        rows = rows.filter(rating_average__gte=4, in_stock=True)
+    assert found == (set(rows.values_list("product_id", flat=True)) if matching else set())

@@ -114,12 +114,38 @@ def _filter_sql(f: ResolvedFilters) -> tuple[dict[str, str], dict]:
 
 
 def _tags_query(f: ResolvedFilters) -> str:
-    """The category and brand filters as tsquery text over the document tags ("" when none)."""
+    """The filters as tsquery text over the document tags ("" when none; see indexing.tags_sql).
+
+    Exact for every filter but a price range that does not follow the bands, where the bands it
+    overlaps narrow the matches and the SQL condition does the rest.
+    """
+
+    def any_of(tags):
+        return "(" + " | ".join(f"'{t}'" for t in tags) + ")"
+
     parts = []
     if f.category:
-        parts.append(f"'_c{f.category.id}'")
+        parts.append(f"'_c{int(f.category.id)}'")
     if f.brand_ids:
-        parts.append("(" + " | ".join(f"'_b{int(b)}'" for b in f.brand_ids) + ")")
+        parts.append(any_of(f"_b{int(b)}" for b in f.brand_ids))
+    if f.seller_ids:
+        parts.append(any_of(f"_v{int(s)}" for s in f.seller_ids))
+    if f.conditions:
+        parts.append(any_of(f"_k{c}" for c in f.conditions if c.replace("_", "").isalnum()))
+    if f.price_min is not None or f.price_max is not None:
+        bands = [
+            f"_p{i}"
+            for i, (low, high) in enumerate(PRICE_BANDS)
+            if (high is None or f.price_min is None or high > f.price_min)
+            and (low is None or f.price_max is None or low < f.price_max)
+        ]
+        parts.append(any_of(bands) if bands else "'_p'")  # no band: nothing matches
+    if f.rating:
+        parts.append(f"'_r{int(f.rating)}'")
+    if f.in_stock:
+        parts.append("'_s'")
+    if f.fbm:
+        parts.append("'_f'")
     return " & ".join(parts)
 
 
@@ -225,7 +251,7 @@ class PostgresBackend:
             )
             top, _ = _staged(
                 "top",
-                match=" && ".join(filter(None, [TSQUERY, TSQUERY_TOP, tag_match])),
+                match=" && ".join(filter(None, [TSQUERY, indexing.title_query_sql(TSQUERY_RANK), tag_match])),
                 conditions=filters,
                 limit="%(cap)s",
                 columns="product_id, in_stock, popularity",
