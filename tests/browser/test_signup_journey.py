@@ -28,14 +28,17 @@ PASSWORD = "a-long-browser-passphrase-42"
 CONFIRM_PATH = re.compile(r"(/accounts/confirm-email/[^/\s]+/)")
 
 
-def give_pictures(products) -> None:
-    """One demo picture (600 px square, as seed_demo makes them) for each product."""
+def give_pictures(products) -> list[str]:
+    """One demo picture (600 px square, as seed_demo makes them) for each product; return the files."""
+    names = []
     for n, product in enumerate(products):
         data = render(label=product.title.split()[0], colours=("#1f6feb", "#f5f5f5"), shape=n % 3)
         name = default_storage.save(f"browser/{product.slug}.jpg", ContentFile(data))
         ProductImage.objects.create(
             product=product, image=name, width=SIZE, height=SIZE, alt_text=f"{product.title}, front view"
         )
+        names.append(name)
+    return names
 
 
 def confirmation_path(address: str) -> str:
@@ -50,11 +53,12 @@ def confirmation_path(address: str) -> str:
 
 
 def test_new_shopper_signs_up_confirms_and_finds_a_product(
-    live_server, search_catalog, page, screenshot, page_problems
+    live_server, search_catalog, page, screenshot, page_problems, request
 ):
     base = live_server.url
     products = search_catalog["products"]
-    give_pictures([products[key] for key in ("sony_wh", "bose_qc", "sony_buds", "stand")])
+    for name in give_pictures([products[key] for key in ("sony_wh", "bose_qc", "sony_buds", "stand")]):
+        request.addfinalizer(lambda name=name: default_storage.delete(name))
 
     # Sign up from the header link.
     page.goto(base + "/")
