@@ -38,6 +38,12 @@ FACET_SIZE = 30
 RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D, C, B, A
 
 TABLE = "catalog_productsearchdocument"
+# Sent in the same query string as the hits and facets statements (one round trip; the string
+# is one implicit transaction, so the settings end with it; needs psycopg2's client-side
+# parameters). The last tier's estimate is that of every match of a broad word, which makes
+# the planner JIT-compile the statement (35-55 ms at 1M products) and start parallel workers,
+# even though that tier rarely runs and reads a few thousand rows when it does.
+PLANNER_SETTINGS = "SET LOCAL jit = off; SET LOCAL max_parallel_workers_per_gather = 0; "
 POPULAR = "in_stock DESC, popularity DESC, product_id DESC"  # the btree, scanned backwards
 # The same order as an expression, so the planner cannot walk the btree and filter each row
 # through the document (a heap read per row: the cost of broad queries) but takes the GIN
@@ -149,7 +155,9 @@ def _tags_query(f: ResolvedFilters) -> str:
     return " & ".join(parts)
 
 
-def _staged(name: str, *, match: str, conditions: list[str], limit: str, columns: str) -> tuple[str, str]:
+def _staged(
+    name: str, *, match: str, conditions: list[str], limit: str, columns: str, only_if: str = ""
+) -> tuple[str, str]:
     """CTEs for the first ``limit`` documents by popularity matching ``match`` (a tsquery
     expression) and ``conditions``, looked for in the popularity tiers first (see
     ``indexing.POPULARITY_TIERS``). Return (CTE definitions, the name of the result CTE).
@@ -161,7 +169,7 @@ def _staged(name: str, *, match: str, conditions: list[str], limit: str, columns
     tiers = [*indexing.TIER_TAGS, None]
     for i, tag in enumerate(tiers):
         tiered = f"({match}) && '{tag}'::tsquery" if tag else match
-        guard = [f"(SELECT count(*) FROM {name}_{j}) < {limit}" for j in range(i)]  # noqa: S608
+        guard = [only_if] + [f"(SELECT count(*) FROM {name}_{j}) < {limit}" for j in range(i)]  # noqa: S608
         stages.append(
             f"{name}_{i} AS MATERIALIZED (SELECT {columns} FROM {TABLE} "  # noqa: S608 (constants only)
             f"WHERE {_where([*guard, f'document @@ ({tiered})', *conditions])} "
@@ -255,6 +263,8 @@ class PostgresBackend:
                 conditions=filters,
                 limit="%(cap)s",
                 columns="product_id, in_stock, popularity",
+                # when pop holds every match, the title matches are among them
+                only_if="(SELECT count(*) FROM pop) > %(cap)s",
             )
             candidates = f"""{pop},
                 {top},
@@ -294,7 +304,7 @@ class PostgresBackend:
             SELECT product_id, score, total, pop_count, start FROM shown
             WHERE n > start AND n <= start + %(size)s ORDER BY n"""  # noqa: S608 (constants only; values are parameters)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(PLANNER_SETTINGS + sql, params)
             rows = cursor.fetchall()
         if not rows:
             return [], 0, False, 1
@@ -367,7 +377,7 @@ class PostgresBackend:
             UNION ALL SELECT '_sample', '', count(*) FROM base"""  # noqa: S608 (constants only; values are parameters)
         params["ratings"] = list(RATING_STEPS)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(PLANNER_SETTINGS + sql, params)
             rows = cursor.fetchall()
         counts: dict[str, dict[str, int]] = {}
         for kind, value, count in rows:
