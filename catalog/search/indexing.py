@@ -35,7 +35,7 @@ SALES_SATURATION = 1000  # sales_count at which the sales signal is full
 #   document sorts before every other one. The thresholds decide the speed, never the results.
 # - filters: "_c<id>" for the category and each ancestor, "_b<id>" brand, "_v<id>" each seller,
 #   "_k<condition>", "_p<i>" the price band (index in PRICE_BANDS), "_r<n>" each rating step
-#   reached, "_s" in stock, "_f" fulfilled by the marketplace;
+#   reached, "_f" fulfilled by the marketplace (in stock has none: nearly every document would);
 # - "_a<lexeme>" (with positions) for each word of the title and brand, so "matches in the
 #   title or brand" is an index lookup, not a weight check of every match in the heap.
 POPULARITY_TIERS = (0.88, 0.74)
@@ -80,7 +80,6 @@ def tags_sql(
         f"'_b' || {brand_id}::text",
         f"CASE {bands} END",
         *(f"CASE WHEN {rating} >= {r} THEN '_r{r}' END" for r in RATING_STEPS),
-        f"CASE WHEN {in_stock} THEN '_s' END",
         f"CASE WHEN {fbm} THEN '_f' END",
     ]
     return (

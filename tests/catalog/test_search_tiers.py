@@ -80,15 +80,15 @@ def test_documents_carry_tier_filter_and_title_tags(lamps):
     b0, b1 = lamps[0].brand_id, lamps[1].brand_id
     seller = lamps[0].offers.get().seller_id
     assert tags_of(lamps[0].pk) == sorted(
-        ["_t1", "_t2", f"_c{top.pk}", f"_b{b0}", f"_v{seller}", "_knew", "_p1", "_s"]
+        ["_t1", "_t2", f"_c{top.pk}", f"_b{b0}", f"_v{seller}", "_knew", "_p1"]
         + ["_r1", "_r2", "_r3", "_r4", "_a0", "_alamp", "_amodel", "_alumen"]
     )
     assert tags_of(lamps[1].pk) == sorted(
-        ["_t1", "_t2", f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}", f"_v{seller}", "_knew", "_p1", "_s"]
+        ["_t1", "_t2", f"_c{top.pk}", f"_c{desk.pk}", f"_b{b1}", f"_v{seller}", "_knew", "_p1"]
         + ["_r1", "_r2", "_r3", "_r4", "_a1", "_alamp", "_amodel", "_aglow"]
     )
     out_of_stock = tags_of(lamps[3].pk)
-    assert "_s" not in out_of_stock and "_t1" not in out_of_stock and f"_v{seller}" not in out_of_stock
+    assert "_t1" not in out_of_stock and f"_v{seller}" not in out_of_stock
     assert [t for t in tags_of(lamps[4].pk) if t.startswith("_t")] == ["_t2"]
     assert [t for t in tags_of(lamps[7].pk) if t.startswith(("_t", "_r"))] == []
 

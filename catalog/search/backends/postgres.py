@@ -119,21 +119,23 @@ def _filter_sql(f: ResolvedFilters) -> tuple[dict[str, str], dict]:
     return sql, params
 
 
-def _tags_query(f: ResolvedFilters) -> str:
-    """The filters as tsquery text over the document tags ("" when none; see indexing.tags_sql).
+def _tags_query(f: ResolvedFilters) -> tuple[str, str]:
+    """The filters as tsquery text over the document tags ("" when none; see indexing.tags_sql):
+    (selective ones: category and brand, the others).
 
     Exact for every filter but a price range that does not follow the bands, where the bands it
-    overlaps narrow the matches and the SQL condition does the rest.
+    overlaps narrow the matches and the SQL condition does the rest. In stock has no tag (nearly
+    every document would carry it); its SQL condition does it.
     """
 
     def any_of(tags):
         return "(" + " | ".join(f"'{t}'" for t in tags) + ")"
 
-    parts = []
+    narrow, parts = [], []
     if f.category:
-        parts.append(f"'_c{int(f.category.id)}'")
+        narrow.append(f"'_c{int(f.category.id)}'")
     if f.brand_ids:
-        parts.append(any_of(f"_b{int(b)}" for b in f.brand_ids))
+        narrow.append(any_of(f"_b{int(b)}" for b in f.brand_ids))
     if f.seller_ids:
         parts.append(any_of(f"_v{int(s)}" for s in f.seller_ids))
     if f.conditions:
@@ -148,15 +150,20 @@ def _tags_query(f: ResolvedFilters) -> str:
         parts.append(any_of(bands) if bands else "'_p'")  # no band: nothing matches
     if f.rating:
         parts.append(f"'_r{int(f.rating)}'")
-    if f.in_stock:
-        parts.append("'_s'")
     if f.fbm:
         parts.append("'_f'")
-    return " & ".join(parts)
+    return " & ".join(narrow), " & ".join(parts)
 
 
 def _staged(
-    name: str, *, match: str, conditions: list[str], limit: str, columns: str, only_if: str = ""
+    name: str,
+    *,
+    match: str,
+    conditions: list[str],
+    limit: str,
+    columns: str,
+    only_if: str = "",
+    wide: str = "",
 ) -> tuple[str, str]:
     """CTEs for the first ``limit`` documents by popularity matching ``match`` (a tsquery
     expression) and ``conditions``, looked for in the popularity tiers first (see
@@ -164,11 +171,14 @@ def _staged(
 
     Tier i runs only when no earlier tier was full (a one-time filter), and the result is the
     first full tier, else the last: exactly the first ``limit`` documents of all matches.
+    ``wide`` (tags of filters that ``conditions`` also apply) joins the GIN condition of the
+    last tier only: there it saves reading the rows of every match, while in a tier the few rows
+    read cost less than intersecting with such a long posting list.
     """
     stages, picks = [], []
     tiers = [*indexing.TIER_TAGS, None]
     for i, tag in enumerate(tiers):
-        tiered = f"({match}) && '{tag}'::tsquery" if tag else match
+        tiered = f"({match}) && '{tag}'::tsquery" if tag else (f"({match}) && {wide}" if wide else match)
         guard = [only_if] + [f"(SELECT count(*) FROM {name}_{j}) < {limit}" for j in range(i)]  # noqa: S608
         stages.append(
             f"{name}_{i} AS MATERIALIZED (SELECT {columns} FROM {TABLE} "  # noqa: S608 (constants only)
@@ -245,9 +255,10 @@ class PostgresBackend:
             tsq=plan.tsq, tsq_top=plan.tsq_top, tsq_rank=plan.tsq_rank, cap=CANDIDATE_CAP, size=page_size
         )
         params["offset"] = (page - 1) * page_size
-        tags = _tags_query(plan.filters)
-        params["tags"] = tags
-        tag_match = "%(tags)s::tsquery" if tags else ""
+        narrow, wide = _tags_query(plan.filters)
+        params.update(narrow=narrow, wide=wide)
+        tag_match = "%(narrow)s::tsquery" if narrow else ""
+        wide_match = "%(wide)s::tsquery" if wide else ""
         if plan.tsq:
             score = f"ts_rank('{RANK_WEIGHTS}', d.document, {TSQUERY_RANK}) * (1 + d.popularity)"
             pop, _ = _staged(
@@ -256,6 +267,7 @@ class PostgresBackend:
                 conditions=filters,
                 limit="%(cap)s + 1",
                 columns="product_id, in_stock, popularity",
+                wide=wide_match,
             )
             top, _ = _staged(
                 "top",
@@ -265,14 +277,20 @@ class PostgresBackend:
                 columns="product_id, in_stock, popularity",
                 # when pop holds every match, the title matches are among them
                 only_if="(SELECT count(*) FROM pop) > %(cap)s",
+                wide=wide_match,
             )
             candidates = f"""{pop},
                 {top},
                 cand AS (SELECT product_id FROM pop UNION SELECT product_id FROM top)"""  # noqa: S608
-        elif tags:
+        elif narrow:
             score = "d.popularity"
             pop, _ = _staged(
-                "pop", match=tag_match, conditions=filters, limit="%(cap)s + 1", columns="product_id"
+                "pop",
+                match=tag_match,
+                conditions=filters,
+                limit="%(cap)s + 1",
+                columns="product_id",
+                wide=wide_match,
             )
             candidates = f"""{pop},
                 cand AS (SELECT product_id FROM pop)"""  # noqa: S608 (constants only)
