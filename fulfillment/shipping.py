@@ -14,6 +14,11 @@ zone; each active method with a rate in that zone may serve the parcel:
   (the address must carry coordinates), items ready to ship today, and an
   order before that warehouse's cut-off on a business day.
 
+What those rules read (the zone's rates, the sellers' warehouses, the
+holidays) is loaded once per destination into a ``ShippingContext``: a
+checkout with any number of sellers costs the same three queries
+(``shipping_context_load``, ``shipping_options_by_seller``).
+
 See docs/decisions/0011-shipping-zones-and-promise.md.
 """
 
@@ -101,14 +106,64 @@ class _Verdict:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class ShippingContext:
+    """Everything pricing parcels to one destination reads, loaded once.
+
+    ``warehouses`` maps each seller the context was loaded for to the
+    warehouses it ships from (its own active ones, else the marketplace's);
+    ``holidays`` covers the destination's country and every origin's.
+    """
+
+    destination: Destination
+    now: datetime
+    rates: list[ShippingRate]
+    warehouses: dict[int, list[Warehouse]]
+    holidays: dict[str, set[date]]
+
+    def warehouses_of(self, seller_id: int) -> list[Warehouse]:
+        if seller_id not in self.warehouses:
+            raise ValueError(f"This shipping context was not loaded for seller {seller_id}.")
+        return self.warehouses[seller_id]
+
+
+def shipping_context_load(
+    *, seller_ids: Iterable[int], destination: Destination, now: datetime
+) -> ShippingContext:
+    """Read the rates, warehouses and holidays for parcels of ``seller_ids`` to ``destination``.
+
+    Three queries whatever the number of sellers; only one when no zone
+    serves the destination.
+    """
+    if timezone.is_naive(now):
+        raise ValueError("now must be timezone-aware")
+    seller_ids = set(seller_ids)
+    country = destination.country.strip().upper()
+    rates = _zone_rates(country=country, region=destination.region)
+    if not rates or not seller_ids:
+        warehouses = {seller_id: [] for seller_id in seller_ids}
+        return ShippingContext(destination, now, rates, warehouses, holidays={})
+    warehouses = _shipping_warehouses(seller_ids=seller_ids)
+    origins = {_origin(rows).country for rows in warehouses.values()}
+    holidays = _holidays(countries=origins | {country}, around=now)
+    return ShippingContext(destination, now, rates, warehouses, holidays)
+
+
 def shipping_options(
-    *, seller_id: int, items: list[ShippableItem], destination: Destination, now: datetime
+    *,
+    seller_id: int,
+    items: list[ShippableItem],
+    destination: Destination,
+    now: datetime,
+    context: ShippingContext | None = None,
 ) -> list[ShippingOption]:
     """Return every way the seller can ship ``items`` to ``destination``, cheapest first.
 
     Raise ApplicationError saying why when no method can serve the address.
+    ``context``, from ``shipping_context_load`` with the same destination and
+    ``now``, saves reading the rates, warehouses and holidays again.
     """
-    verdicts = _verdicts(seller_id=seller_id, items=items, destination=destination, now=now)
+    verdicts = _verdicts(seller_id=seller_id, items=items, destination=destination, now=now, context=context)
     options = [v.option for v in verdicts if v.option is not None]
     if not options:
         raise ApplicationError(verdicts[0].reason)
@@ -116,11 +171,39 @@ def shipping_options(
     return sorted(options, key=lambda o: (o.amount, o.promised_to, position[o.code]))
 
 
+def shipping_options_by_seller(
+    *, parcels: dict[int, list[ShippableItem]], destination: Destination, now: datetime
+) -> dict[int, list[ShippingOption] | ApplicationError]:
+    """Return, per seller id in ``parcels``, its options or the error saying why it has none.
+
+    The same answers as ``shipping_options`` for each seller, read with one
+    ``shipping_context_load``: the query count does not grow with sellers.
+    """
+    if not parcels:
+        return {}
+    context = shipping_context_load(seller_ids=parcels, destination=destination, now=now)
+    answers: dict[int, list[ShippingOption] | ApplicationError] = {}
+    for seller_id, items in parcels.items():
+        try:
+            answers[seller_id] = shipping_options(
+                seller_id=seller_id, items=items, destination=destination, now=now, context=context
+            )
+        except ApplicationError as error:
+            answers[seller_id] = error
+    return answers
+
+
 def shipping_quote(
-    *, seller_id: int, items: list[ShippableItem], destination: Destination, method_code: str, now: datetime
+    *,
+    seller_id: int,
+    items: list[ShippableItem],
+    destination: Destination,
+    method_code: str,
+    now: datetime,
+    context: ShippingContext | None = None,
 ) -> ShippingOption:
     """Return the option of one method; raise ApplicationError if it cannot serve the parcel."""
-    verdicts = _verdicts(seller_id=seller_id, items=items, destination=destination, now=now)
+    verdicts = _verdicts(seller_id=seller_id, items=items, destination=destination, now=now, context=context)
     for verdict in verdicts:
         if verdict.method.code == method_code:
             if verdict.option is None:
@@ -190,7 +273,12 @@ def country_name(code: str) -> str:
 
 
 def _verdicts(
-    *, seller_id: int, items: list[ShippableItem], destination: Destination, now: datetime
+    *,
+    seller_id: int,
+    items: list[ShippableItem],
+    destination: Destination,
+    now: datetime,
+    context: ShippingContext | None,
 ) -> list[_Verdict]:
     """Judge every active method of the destination's zone, in the methods' order."""
     if timezone.is_naive(now):
@@ -199,14 +287,18 @@ def _verdicts(
         raise ApplicationError("There is nothing to ship.")
     if any(item.quantity < 1 for item in items):
         raise ApplicationError("Each item's quantity must be at least 1.")
+    if context is None:
+        context = shipping_context_load(seller_ids=[seller_id], destination=destination, now=now)
+    elif context.destination != destination or context.now != now:
+        raise ValueError("The shipping context was loaded for another destination or time.")
     country = destination.country.strip().upper()
-    rates = _zone_rates(country=country, region=destination.region)
+    rates = context.rates
     if not rates:
         raise ApplicationError(f"This seller does not ship to {country_name(country)}.")
 
-    warehouses = _shipping_warehouses(seller_id=seller_id)
-    origin = warehouses[0] if warehouses else Warehouse()
-    holidays = _holidays(countries={origin.country, country}, around=now)
+    warehouses = context.warehouses_of(seller_id)
+    origin = _origin(warehouses)
+    holidays = context.holidays
     parcel = _Parcel(
         weight_grams=sum(item.weight_grams * item.quantity for item in items),
         handling_days=max(item.handling_days for item in items),
@@ -219,6 +311,11 @@ def _verdicts(
         else:
             verdicts.append(_judge(rate, parcel, origin, country, now, holidays))
     return verdicts
+
+
+def _origin(warehouses: list[Warehouse]) -> Warehouse:
+    """The warehouse a parcel ships from: the first one, or a default centre when there is none."""
+    return warehouses[0] if warehouses else Warehouse()
 
 
 @dataclass(frozen=True)
@@ -324,15 +421,19 @@ def _zone_rates(*, country: str, region: str) -> list[ShippingRate]:
     return [rate for rate in rates if rate.zone_id == best.pk]
 
 
-def _shipping_warehouses(*, seller_id: int) -> list[Warehouse]:
-    """Return the seller's active warehouses, or the marketplace's when it has none."""
+def _shipping_warehouses(*, seller_ids: set[int]) -> dict[int, list[Warehouse]]:
+    """Return per seller its active warehouses, or the marketplace's when it has none."""
     rows = list(
-        Warehouse.objects.filter(Q(seller_id=seller_id) | Q(seller__isnull=True), is_active=True).order_by(
-            "pk"
-        )
+        Warehouse.objects.filter(
+            Q(seller_id__in=seller_ids) | Q(seller__isnull=True), is_active=True
+        ).order_by("pk")
     )
-    own = [w for w in rows if w.seller_id == seller_id]
-    return own or [w for w in rows if w.seller_id is None]
+    marketplace = [w for w in rows if w.seller_id is None]
+    own: dict[int, list[Warehouse]] = {}
+    for warehouse in rows:
+        if warehouse.seller_id is not None:
+            own.setdefault(warehouse.seller_id, []).append(warehouse)
+    return {seller_id: own.get(seller_id) or marketplace for seller_id in seller_ids}
 
 
 def _holidays(*, countries: Iterable[str], around: datetime) -> dict[str, set[date]]:

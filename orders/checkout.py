@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from fulfillment.shipping import ShippableItem, ShippingOption, shipping_options
+from fulfillment.shipping import ShippableItem, ShippingOption, shipping_options_by_seller
 from marketplace.accounts.models import Address
 from marketplace.core.errors import ApplicationError
 from orders.models import CartLine, Order
@@ -136,11 +136,9 @@ def _choose(group: CheckoutGroup, code: str | None, *, require_choice: bool) -> 
         group.chosen = group.options[0]  # the cheapest
 
 
-def _ship(
-    group: CheckoutGroup, *, destination, code: str | None, now: datetime, require_choice: bool
-) -> None:
-    """Find the ways the seller can ship the group's items and pick one."""
-    items = [
+def _parcel(group: CheckoutGroup) -> list[ShippableItem]:
+    """The group's items as the seller ships them."""
+    return [
         ShippableItem(
             offer_id=row.line.offer_id,
             quantity=row.line.quantity,
@@ -150,13 +148,20 @@ def _ship(
         )
         for row in group.rows
     ]
-    try:
-        group.options = shipping_options(
-            seller_id=group.seller.pk, items=items, destination=destination, now=now
-        )
-    except ApplicationError as error:
-        group.problem = error.message
+
+
+def _ship(
+    group: CheckoutGroup,
+    options: list[ShippingOption] | ApplicationError,
+    *,
+    code: str | None,
+    require_choice: bool,
+) -> None:
+    """Take the ways the seller can ship the group's items (or why none can) and pick one."""
+    if isinstance(options, ApplicationError):
+        group.problem = options.message
         return
+    group.options = options
     _choose(group, code, require_choice=require_choice)
 
 
@@ -181,12 +186,14 @@ def checkout_build(
         return Checkout(address=None, groups=groups, totals=None, currency=currency)
 
     destination = destination_for_address(address)
+    options = shipping_options_by_seller(
+        parcels={group.seller.pk: _parcel(group) for group in groups}, destination=destination, now=now
+    )
     for group in groups:
         _ship(
             group,
-            destination=destination,
+            options[group.seller.pk],
             code=choices.get(group.seller.pk),
-            now=now,
             require_choice=require_choice,
         )
 

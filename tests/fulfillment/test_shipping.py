@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fulfillment.models import ShippingMethod, ShippingRate, ShippingZone
+from fulfillment.models import Holiday, ShippingMethod, ShippingRate, ShippingZone
 from fulfillment.shipping import (
     Destination,
     ShippableItem,
     ShippingOption,
     add_business_days,
+    shipping_context_load,
     shipping_options,
+    shipping_options_by_seller,
     shipping_quote,
 )
 from marketplace.core.errors import ApplicationError
@@ -588,3 +590,137 @@ def test_query_count_does_not_grow_with_items(same_day_seller, django_assert_num
             seller_id=same_day_seller.pk, items=items, destination=BROOKLYN, now=TUESDAY_10AM
         )
     assert len(options) == 3
+
+
+# Many sellers at once: one context per destination
+
+
+def sellers_in_new_york(count, **warehouse):
+    sellers = [SellerFactory() for _ in range(count)]
+    for seller in sellers:
+        WarehouseFactory(
+            seller=seller, city="New York", region="NY", timezone="America/New_York", **NYC, **warehouse
+        )
+    return sellers
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_options_for_many_sellers_cost_the_same_queries_as_for_one(db, django_assert_num_queries, count):
+    sellers = sellers_in_new_york(count, same_day_radius_km=30)
+    parcels = {seller.pk: [item(offer_id=seller.pk, grams=100)] for seller in sellers}
+
+    # rates with zones and methods, every seller's warehouses, holidays
+    with django_assert_num_queries(3):
+        answers = shipping_options_by_seller(parcels=parcels, destination=BROOKLYN, now=TUESDAY_10AM)
+
+    assert list(answers) == [seller.pk for seller in sellers]
+    assert {seller_id: [o.code for o in options] for seller_id, options in answers.items()} == {
+        seller.pk: ["standard", "expedited", "same_day"] for seller in sellers
+    }
+
+
+def test_options_by_seller_are_the_options_of_each_seller_alone(db):
+    # given a seller in New York, one without a warehouse (a marketplace centre in Los
+    # Angeles serves it), and one in Toronto whose country has a holiday on Wednesday
+    new_york = sellers_in_new_york(1, same_day_radius_km=30)[0]
+    homeless = SellerFactory()
+    WarehouseFactory(seller=None, timezone="America/Los_Angeles", cutoff_hour=14)
+    toronto = SellerFactory()
+    WarehouseFactory(seller=toronto, country="CA", region="ON", timezone="America/Toronto", cutoff_hour=14)
+    Holiday.objects.create(country="CA", date=date(2026, 12, 2), name="A Canadian holiday")
+    parcels = {
+        new_york.pk: [item(offer_id=1)],
+        homeless.pk: [item(offer_id=2, handling_days=1)],
+        toronto.pk: [item(offer_id=3, handling_days=1)],
+    }
+    now = datetime(2026, 12, 1, 19, 30, tzinfo=UTC)  # 2:30 p.m. in New York and Toronto
+
+    answers = shipping_options_by_seller(parcels=parcels, destination=BROOKLYN, now=now)
+
+    assert answers == {
+        seller_id: shipping_options(seller_id=seller_id, items=items, destination=BROOKLYN, now=now)
+        for seller_id, items in parcels.items()
+    }
+    # Los Angeles is before its cut-off: handled Tuesday, dispatched Wednesday; Toronto is
+    # after it and Wednesday is its holiday: handled Thursday, dispatched Friday
+    assert by_code(answers[homeless.pk])["expedited"].promised_from == date(2026, 12, 3)
+    assert by_code(answers[toronto.pk])["expedited"].promised_from == date(2026, 12, 7)
+
+
+def test_options_by_seller_give_each_seller_its_own_refusal(db):
+    light, heavy = sellers_in_new_york(2)
+    parcels = {light.pk: [item()], heavy.pk: [item(grams=30_001)], 999_999: []}
+
+    answers = shipping_options_by_seller(parcels=parcels, destination=CHICAGO, now=TUESDAY_10AM)
+
+    assert [o.code for o in answers[light.pk]] == ["standard", "expedited"]
+    assert isinstance(answers[heavy.pk], ApplicationError)
+    assert answers[heavy.pk].message == (
+        "Too heavy for standard shipping to the United States: 30.001 kg, the limit is 30 kg."
+    )
+    assert answers[999_999].message == "There is nothing to ship."
+
+
+def test_options_by_seller_to_a_country_without_a_zone_read_the_rates_only(db, django_assert_num_queries):
+    sellers = sellers_in_new_york(3)
+    brazil = Destination(country="BR", region="SP", postal_code="01000-000", city="São Paulo")
+
+    with django_assert_num_queries(1):
+        answers = shipping_options_by_seller(
+            parcels={seller.pk: [item()] for seller in sellers}, destination=brazil, now=TUESDAY_10AM
+        )
+
+    assert {seller_id: error.message for seller_id, error in answers.items()} == {
+        seller.pk: "This seller does not ship to Brazil." for seller in sellers
+    }
+
+
+def test_options_by_seller_for_no_parcels_read_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert shipping_options_by_seller(parcels={}, destination=CHICAGO, now=TUESDAY_10AM) == {}
+
+
+def test_a_loaded_context_prices_options_and_quotes_without_queries(db, django_assert_num_queries):
+    first, second = sellers_in_new_york(2, same_day_radius_km=30)
+    context = shipping_context_load(seller_ids=[first.pk, second.pk], destination=BROOKLYN, now=TUESDAY_10AM)
+
+    with django_assert_num_queries(0):
+        options = shipping_options(
+            seller_id=first.pk, items=[item()], destination=BROOKLYN, now=TUESDAY_10AM, context=context
+        )
+        quote = shipping_quote(
+            seller_id=second.pk,
+            items=[item()],
+            destination=BROOKLYN,
+            method_code="same_day",
+            now=TUESDAY_10AM,
+            context=context,
+        )
+
+    assert options == shipping_options(
+        seller_id=first.pk, items=[item()], destination=BROOKLYN, now=TUESDAY_10AM
+    )
+    assert quote == by_code(options)["same_day"]
+
+
+def test_a_context_serves_only_the_sellers_destination_and_time_it_was_loaded_for(seller):
+    context = shipping_context_load(seller_ids=[seller.pk], destination=CHICAGO, now=TUESDAY_10AM)
+    other = SellerFactory()
+
+    with pytest.raises(ValueError, match=f"not loaded for seller {other.pk}"):
+        shipping_options(
+            seller_id=other.pk, items=[item()], destination=CHICAGO, now=TUESDAY_10AM, context=context
+        )
+    with pytest.raises(ValueError, match="another destination or time"):
+        shipping_options(
+            seller_id=seller.pk, items=[item()], destination=BROOKLYN, now=TUESDAY_10AM, context=context
+        )
+    with pytest.raises(ValueError, match="another destination or time"):
+        shipping_quote(
+            seller_id=seller.pk,
+            items=[item()],
+            destination=CHICAGO,
+            method_code="standard",
+            now=datetime(2026, 12, 2, 10, 0, tzinfo=NEW_YORK),
+            context=context,
+        )
