@@ -23,7 +23,7 @@ migrate: $(STAMP)
 
 run: migrate
 	$(BIN)/python manage.py seed_demo --products $(SEED_PRODUCTS) --if-empty
-	$(BIN)/python manage.py demo_logins
+	PORT=$(PORT) $(BIN)/python manage.py demo_logins
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)

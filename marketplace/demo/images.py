@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
+from catalog.images import renditions_create
 from marketplace.demo import vocabulary as v
 from marketplace.demo.generator import image_name
 
@@ -49,16 +50,19 @@ def render(*, label: str, colours: tuple[str, str], shape: int) -> bytes:
 
 
 def ensure_image_pool() -> int:
-    """Write the pictures that are not in storage yet; return how many were written."""
+    """Write the pictures that are not in storage yet, and their renditions.
+
+    Return how many pictures were written.
+    """
     written = 0
     for top_index, top in enumerate(v.TOP_CATEGORIES):
         for variant, colours in enumerate(top.palette):
             name = image_name(top_index, variant)
-            if default_storage.exists(name):
-                continue
-            data = render(label=top.name, colours=colours, shape=variant % 3)
-            saved = default_storage.save(name, ContentFile(data))
-            if saved != name:  # pragma: no cover - storage renamed it; keep the canonical name
-                raise RuntimeError(f"Storage saved {name} as {saved}.")
-            written += 1
+            if not default_storage.exists(name):
+                data = render(label=top.name, colours=colours, shape=variant % 3)
+                saved = default_storage.save(name, ContentFile(data))
+                if saved != name:  # pragma: no cover - storage renamed it; keep the canonical name
+                    raise RuntimeError(f"Storage saved {name} as {saved}.")
+                written += 1
+            renditions_create(name)  # the smaller sizes pages show (ADR 0041); kept when present
     return written

@@ -1206,8 +1206,16 @@ MARKETPLACE_CENTRES = (
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - published demo credentials
 DEMO_ACCOUNTS = (
-    ("shopper@example.com", "Sam Shopper", "Shopper: browse, add to cart, check out, write reviews."),
-    ("seller@example.com", "Sally Seller", "Seller owner: Seller Central for {seller} at /seller/."),
+    (
+        "shopper@example.com",
+        "Sam Shopper",
+        "Shopper: browse, search, add to cart, check out with a sandbox card, see orders.",
+    ),
+    (
+        "seller@example.com",
+        "Sally Seller",
+        "Seller owner of {seller} (its public page at /sellers/); Seller Central comes later.",
+    ),
     ("staff@example.com", "Stan Staff", "Marketplace staff and superuser: everything in /admin/."),
 )
 

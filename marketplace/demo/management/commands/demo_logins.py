@@ -1,5 +1,7 @@
 """Print the demo accounts and what each can do."""
 
+import os
+
 from django.core.management.base import BaseCommand
 
 from marketplace.accounts.models import User
@@ -7,7 +9,7 @@ from marketplace.demo import vocabulary as v
 from marketplace.demo.generator import SELLER_PROFILES
 from marketplace.demo.seed import DEMO_SELLER_INDEX
 
-SITE = "http://127.0.0.1:8000"
+SITE = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
 
 
 class Command(BaseCommand):
@@ -15,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         seller = SELLER_PROFILES[DEMO_SELLER_INDEX].name
-        self.stdout.write(f"Storefront: {SITE}/    Admin: {SITE}/admin/    Seller Central: {SITE}/seller/")
+        self.stdout.write(f"Storefront: {SITE}/    Admin: {SITE}/admin/")
         self.stdout.write(f"Every demo account's password is: {v.DEMO_PASSWORD}")
         emails = [account[0] for account in v.DEMO_ACCOUNTS]
         existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
