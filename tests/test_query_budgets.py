@@ -4,8 +4,8 @@
 queries it makes, twice: on a cold cache (``cache.clear()`` just before) and warm (the same
 request again right after). The same numbers must hold for a catalog of 3 rows and of 30 rows
 per list (products in the category, offers on the product, cart lines and seller groups,
-orders, order lines, addresses...), so a query in a loop fails here. The one known exception
-is written down where it is (``per_row``), to be removed.
+orders, order lines, addresses...), so a query in a loop fails here. A page that must grow
+with its rows would say so with ``per_row``; none does.
 
 Measured as the test settings run the site: PostgreSQL search, the catalog page cache off
 (``CATALOG_PAGE_CACHE_SECONDS = 0``), the navigation and cart-count caches on (a warm request
