@@ -6,7 +6,7 @@ class CatalogConfig(AppConfig):
     verbose_name = "Catalog"
 
     def ready(self):
-        from catalog import handlers
+        from catalog import handlers, images
         from marketplace.core import events
 
         events.subscribe("seller.status_changed", handlers.on_seller_status_changed)
@@ -17,3 +17,4 @@ class CatalogConfig(AppConfig):
         from catalog.search.elasticsearch import subscribe_indexing
 
         subscribe_indexing()
+        images.configure_pillow()

@@ -9,9 +9,10 @@ from decimal import Decimal
 from django.core.cache import cache
 from django.db import transaction
 
+from catalog import images
 from catalog.buybox import buy_box_winner, candidate_from_offer, offers_with_availability
 from catalog.cache import page_versions_bump
-from catalog.models import Category, Product
+from catalog.models import Category, Product, ProductImage
 from catalog.search.elasticsearch import search_index_es_enqueue
 from catalog.search.indexing import search_index_refresh
 from catalog.selectors import NAVIGATION_CACHE_KEY
@@ -127,3 +128,12 @@ def category_move(*, category: Category, parent: Category | None) -> Category:
     cache.delete(NAVIGATION_CACHE_KEY)
     category.refresh_from_db()
     return category
+
+
+def product_image_renditions_create(*, product_image: ProductImage, replace: bool = False) -> list[str]:
+    """Write the smaller renditions of a product picture; return their storage names.
+
+    Call it after a ``ProductImage`` is saved with a new file (ADR 0041). It
+    writes files only, so it needs no transaction.
+    """
+    return images.renditions_create(product_image.image.name, replace=replace)
