@@ -19,7 +19,12 @@ from django.utils.http import urlencode
 
 from catalog.models import Brand, Category, Offer, Product, ProductImage
 from catalog.selectors import NAVIGATION_CACHE_KEY
-from catalog.services import category_create, category_move, product_refresh_buy_box
+from catalog.services import (
+    category_create,
+    category_move,
+    product_image_renditions_create,
+    product_refresh_buy_box,
+)
 from marketplace.core.money import format_money
 from sellers.models import Seller
 
@@ -390,7 +395,16 @@ class ProductAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        for formset in formsets:
+            if formset.model is ProductImage:
+                _make_renditions(formset.new_objects + [obj for obj, _fields in formset.changed_objects])
         product_refresh_buy_box(product_ids=[form.instance.pk])
+
+
+def _make_renditions(images) -> None:
+    """Write the smaller copies of uploaded pictures now, not at the first visitor's render."""
+    for image in images:
+        product_image_renditions_create(product_image=image, replace=True)
 
 
 @admin.register(ProductImage)
@@ -405,6 +419,11 @@ class ProductImageAdmin(admin.ModelAdmin):
     autocomplete_fields = ["product"]
     readonly_fields = ["preview", "width", "height"]
     fields = ["product", "image", "preview", "width", "height", "alt_text", "position"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "image" in form.changed_data:
+            _make_renditions([obj])
 
     @admin.display(description="preview")
     def preview(self, obj):

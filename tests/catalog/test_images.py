@@ -12,6 +12,7 @@ from PIL import Image
 from catalog import images
 from catalog.models import ProductImage
 from catalog.services import product_image_renditions_create, product_refresh_buy_box
+from tests.accounts.factories import UserFactory
 from tests.catalog.factories import OfferFactory, ProductFactory
 from tests.fulfillment.factories import StockFactory
 
@@ -187,3 +188,24 @@ def test_pillow_refuses_pictures_over_the_pixel_limit():
         forms.ImageField().clean(upload)
 
     assert raised.value.code == "invalid_image"
+
+
+def test_a_picture_uploaded_in_the_admin_gets_its_renditions_at_once(client):
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    product = ProductFactory()
+
+    response = client.post(
+        "/admin/catalog/productimage/add/",
+        {
+            "product": product.pk,
+            "image": SimpleUploadedFile("kettle.jpg", jpeg(width=600, height=600), content_type="image/jpeg"),
+            "alt_text": "Kettle, front",
+            "position": 0,
+        },
+    )
+
+    assert response.status_code == 302
+    image = ProductImage.objects.get(product=product)
+    for width in (128, 240, 480):
+        assert default_storage.exists(images.rendition_name(image.image.name, width))
