@@ -175,7 +175,7 @@ def statement_kind(sql: str) -> str:
     s = " ".join(split_settings(sql)[1].split())[:200]
     if s.startswith("WITH pop"):
         return "hits"
-    if s.startswith("WITH base"):
+    if s.startswith(("WITH base", "WITH sample")):
         return "facets"
     if "catalog_searchterm" in s:
         return "words"
