@@ -305,6 +305,9 @@ def seed_products(
     k = next_unit_index()
     added = 0
     started = timezone.now()
+    # The planner's statistics go stale as the tables grow (autovacuum may be off or behind):
+    # refresh them each time the catalog has doubled, a handful of times even for a million.
+    next_analyze = max(2 * count, 5000)
     while count < target:
         batch = []
         while count < target and len(batch) < batch_units:
@@ -313,6 +316,9 @@ def seed_products(
             count += unit.product_count
             k += 1
         added += write_units(batch, lookups)
+        if count >= next_analyze:
+            analyze_tables()
+            next_analyze = 2 * count
         reset_queries()  # with DEBUG on, Django keeps every statement; keep memory flat
         elapsed = (timezone.now() - started).total_seconds()
         rate = added / elapsed if elapsed else 0
