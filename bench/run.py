@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/run.py --products 10000
 
-Seeds a dedicated database, serves it with gunicorn, loads four pages with wrk and prints a
-markdown table, each figure next to its ratio to a bare Django view measured in the same run.
+Seeds a dedicated database, serves it with gunicorn, loads the storefront's paths with wrk
+(home, category, product, search, add to cart as a guest, the checkout page signed in) and
+prints a markdown table, each figure next to its ratio to a bare Django view in the same run.
 The table also goes to bench/results/<date>-<products>.md. See bench/README.md.
 """
 
@@ -25,6 +26,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -32,6 +34,9 @@ from urllib.parse import quote, urlsplit, urlunsplit
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS_DIR = BASE_DIR / "bench" / "results"
 BENCH_DB = "marketplace_bench"
+WRK_DIR = BASE_DIR / "bench" / "wrk"
+SHOPPER_EMAIL = "shopper@bench.example"
+GUEST_SESSIONS = 600  # guest carts the add-to-cart load spreads over (100 units each at most)
 LOCAL_SERVER = ("127.0.0.1", 5432)
 
 
@@ -157,6 +162,15 @@ class Target:
     queries: int | None = None
     status: int | None = None
     result: dict = field(default_factory=dict)
+    method: str = "GET"
+    cookie: str = ""  # a Cookie header for every request (the signed-in checkout)
+    post_lines: list[tuple[str, str]] | None = None  # POST: (Cookie, body) per request, in turn
+    post_data: dict | None = None  # the POST body of the query count (test client)
+    count_cookies: dict | None = None  # cookies of the query count's client
+    reset: Callable[[], None] | None = None  # before each wrk run
+    verify: Callable[[dict], str] | None = None  # after the measured run: a note for the report
+    ok_statuses: tuple[int, ...] = (200,)
+    note: str = ""
 
 
 def pick_targets() -> list[Target]:
@@ -179,7 +193,177 @@ def pick_targets() -> list[Target]:
     )
     if product is not None:
         targets.append(Target(f"product ({product.offer_count} offers)", f"/p/{product.slug}/"))
+    word = search_word()
+    if word:
+        targets.append(Target(f"search {word!r}", f"/search/?q={quote(word)}"))
     return targets
+
+
+def search_word() -> str | None:
+    """A common word of the catalog: the first word of the brand with the most listed products."""
+    from django.db.models import Count
+
+    from catalog.models import Brand
+
+    brands = (
+        Brand.objects.filter(products__is_active=True)
+        .annotate(n=Count("products"))
+        .order_by("-n", "pk")
+        .values_list("name", flat=True)[:20]
+    )
+    for name in brands:
+        for word in re.findall(r"[A-Za-z]{4,}", name):
+            return word.lower()
+    return None
+
+
+def buyable_offers(limit: int):
+    """In-stock offers of active products from approved sellers, at least 10 units each."""
+    from catalog.buybox import offers_with_availability
+    from catalog.models import Offer
+    from sellers.models import Seller
+
+    return list(
+        offers_with_availability(
+            Offer.objects.filter(
+                is_active=True, product__is_active=True, seller__status=Seller.Status.APPROVED
+            )
+        )
+        .filter(available__gte=10)
+        .order_by("pk")
+        .select_related("seller")[:limit]
+    )
+
+
+def guest_session() -> tuple[str, str]:
+    """A guest session with an empty cart already made; returns (session key, CSRF secret)."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.middleware.csrf import _get_new_csrf_string
+
+    from orders.cart import SESSION_CART_ID
+    from orders.models import Cart
+
+    session = SessionStore()
+    session.create()
+    cart = Cart.objects.create(session_key=session.session_key)
+    session[SESSION_CART_ID] = cart.pk
+    session.save()
+    return session.session_key, _get_new_csrf_string()
+
+
+def shopping_targets(args) -> tuple[list[Target], Callable[[], None]]:
+    """Add to cart (many guest sessions) and the checkout page (a signed-in shopper with a cart).
+
+    Returns the targets and a clean-up that deletes the guest sessions and carts made here.
+    """
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.sessions.models import Session
+    from django.db.models import Sum
+    from django.test import Client
+
+    from marketplace.accounts.models import Address, User
+    from orders.models import Cart, CartLine
+
+    engine = settings.SESSION_ENGINE
+    if engine != "django.contrib.sessions.backends.db":
+        log(f"SESSION_ENGINE is {engine}; add to cart is skipped (the bench writes db sessions)")
+        return [], lambda: None
+    offers = buyable_offers(50)
+    if not offers:
+        return [], lambda: None
+    targets = []
+    # Add to cart: each request adds one unit of one offer to one guest's cart. A cart takes at
+    # most 50 lines and 100 units, so the requests go round GUEST_SESSIONS carts, and each cart
+    # gets the 50 offers in turn (two rounds: 100 units); the carts are emptied before each run.
+    guests = [guest_session() for _ in range(GUEST_SESSIONS)]
+    cookie_name, csrf_name = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+    lines = [
+        (
+            f"{cookie_name}={key}; {csrf_name}={secret}",
+            f"csrfmiddlewaretoken={secret}&offer={offers[turn % len(offers)].pk}&quantity=1",
+        )
+        for turn in range(2 * len(offers))
+        for key, secret in guests
+    ]
+    keys = [key for key, _ in guests]
+    count_key, _ = guest_session()
+    keys.append(count_key)
+    carts = Cart.objects.filter(session_key__in=keys)
+
+    def empty_carts() -> None:
+        CartLine.objects.filter(cart__in=carts).delete()
+
+    def units_added(result: dict) -> str:
+        added = CartLine.objects.filter(cart__in=carts).aggregate(n=Sum("quantity"))["n"] or 0
+        sent = result.get("requests", 0)
+        result["units_added"] = added
+        return (
+            f"add to cart: {added:,} units are in the guest carts after the run, for {sent:,} "
+            "requests wrk counted (a refused add also answers 302, so this is the check that "
+            "each one added; a few more than counted are requests still in flight at the end)."
+        )
+
+    targets.append(
+        Target(
+            f"add to cart (guest, {GUEST_SESSIONS} carts)",
+            "/cart/add/",
+            method="POST",
+            post_lines=lines,
+            post_data={"offer": offers[0].pk, "quantity": 1},
+            count_cookies={cookie_name: count_key},
+            reset=empty_carts,
+            verify=units_added,
+            ok_statuses=(302,),
+        )
+    )
+
+    # The checkout page: a signed-in shopper (verified e-mail, an address in California) with
+    # three lines from up to two sellers in the cart.
+    user = User.objects.filter(email=SHOPPER_EMAIL).first() or User.objects.create_user(
+        email=SHOPPER_EMAIL, password=None
+    )
+    EmailAddress.objects.get_or_create(
+        user=user, email=SHOPPER_EMAIL, defaults={"verified": True, "primary": True}
+    )
+    if not Address.objects.filter(user=user).exists():
+        Address.objects.create(
+            user=user,
+            full_name="Bench Shopper",
+            line1="1 Market St",
+            city="San Francisco",
+            region="CA",
+            postal_code="94103",
+            country="US",
+            is_default=True,
+        )
+    cart = Cart.objects.get_or_create(user=user)[0]
+    CartLine.objects.filter(cart=cart).delete()
+    by_seller: dict[int, list] = {}
+    for offer in offers:
+        by_seller.setdefault(offer.seller_id, []).append(offer)
+    picked = [offer for group in list(by_seller.values())[:2] for offer in group[:2]][:3]
+    for offer in picked:
+        CartLine.objects.create(cart=cart, offer=offer, quantity=1, price_seen_amount=offer.price_amount)
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    session_key = client.cookies[cookie_name].value
+    sellers = len({offer.seller_id for offer in picked})
+    targets.append(
+        Target(
+            f"checkout page (signed in, {len(picked)} lines, {sellers} sellers)",
+            "/checkout/",
+            cookie=f"{cookie_name}={session_key}",
+            count_cookies={cookie_name: session_key},
+        )
+    )
+    keys.append(session_key)
+
+    def clean_up() -> None:
+        Cart.objects.filter(session_key__in=keys).delete()
+        Session.objects.filter(session_key__in=keys).delete()
+
+    return targets, clean_up
 
 
 def count_queries(targets: list[Target], *, show: bool = False) -> None:
@@ -188,15 +372,24 @@ def count_queries(targets: list[Target], *, show: bool = False) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
     for target in targets:
-        client.get(target.path)  # Warm the caches a running server has warm too.
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(target.path)
+        client = Client(HTTP_HOST="127.0.0.1")
+        for name, value in (target.count_cookies or {}).items():
+            client.cookies[name] = value
+        if target.method == "POST":
+            client.post(target.path, target.post_data)  # Warm, as for the pages below.
+            with CaptureQueriesContext(connection) as captured:
+                response = client.post(target.path, target.post_data)
+        else:
+            client.get(target.path)  # Warm the caches a running server has warm too.
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(target.path)
         target.queries = len(captured.captured_queries)
         target.status = response.status_code
+        if target.reset is not None:
+            target.reset()
         if show:
-            log(f"{target.path}: HTTP {target.status}, {target.queries} queries")
+            log(f"{target.method} {target.path}: HTTP {target.status}, {target.queries} queries")
             for query in captured.captured_queries:
                 print(f"    {query['sql'][:300]}", flush=True)
 
@@ -306,6 +499,9 @@ def parse_wrk(output: str) -> dict:
     result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
     for percent, value in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)", output, re.MULTILINE):
         result["percentiles"][int(percent)] = to_ms(value)
+    # bench/wrk/*.lua print p50/p95/p99 in microseconds from wrk's own histogram (done()).
+    for percent, micros in re.findall(r"^bench-latency p(\d+) (\d+)$", output, re.MULTILINE):
+        result["percentiles"][int(percent)] = int(micros) / 1000
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket_errors:
         result["socket_errors"] = sum(int(n) for n in socket_errors.groups())
@@ -315,8 +511,19 @@ def parse_wrk(output: str) -> dict:
     return result
 
 
-def load(wrk: str, url: str, args, duration: int) -> tuple[dict, str]:
-    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency", url]
+def load(
+    wrk: str, base_url: str, target: Target, args, duration: int, lines_file: str = ""
+) -> tuple[dict, str]:
+    if target.reset is not None:
+        target.reset()
+    command = [wrk, f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--latency"]
+    if target.cookie:
+        command += ["-H", f"Cookie: {target.cookie}"]
+    if target.post_lines is not None:
+        command += ["-s", str(WRK_DIR / "post_cycle.lua"), base_url + target.path]
+        command += ["--", lines_file, target.path, str(args.threads)]
+    else:
+        command += ["-s", str(WRK_DIR / "latency.lua"), base_url + target.path]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     return parse_wrk(output), output
 
@@ -333,17 +540,20 @@ def fmt_ms(value: float | None) -> str:
 def table(targets: list[Target]) -> str:
     bare = targets[0].result.get("rps") or None
     rows = [
-        "| page | path | req/s | p50 | p99 | errors | req/s vs bare | queries/request |",
-        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | path | req/s | p50 | p95 | p99 | errors | req/s vs bare | queries/request |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for target in targets:
         result = target.result
         errors = result.get("socket_errors", 0) + result.get("non_2xx", 0)
         ratio = f"{result['rps'] / bare:.3f}" if bare else "-"
-        status = "" if target.status == 200 else f" (HTTP {target.status})"
+        status = "" if target.status in target.ok_statuses else f" (HTTP {target.status})"
+        path = f"{target.method} {target.path}" if target.method != "GET" else target.path
+        percentiles = result.get("percentiles", {})
         rows.append(
-            f"| {target.label}{status} | `{target.path}` | {result.get('rps', 0):,.0f} "
-            f"| {fmt_ms(result['percentiles'].get(50))} | {fmt_ms(result['percentiles'].get(99))} "
+            f"| {target.label}{status} | `{path}` | {result.get('rps', 0):,.0f} "
+            f"| {fmt_ms(percentiles.get(50))} | {fmt_ms(percentiles.get(95))} "
+            f"| {fmt_ms(percentiles.get(99))} "
             f"| {errors} of {result.get('requests', 0):,} | {ratio} | {target.queries} |"
         )
     return "\n".join(rows)
@@ -411,9 +621,13 @@ def report(args, targets, *, command, database, seeded, workers, wrk_version) ->
         table(targets),
         "",
         "req/s vs bare: the page's requests/s divided by the bare Django view's, same server, same run.",
-        "p50/p99 include queueing: 32 connections share the workers.",
+        f"p50/p95/p99 include queueing: {args.connections} connections share the workers.",
         "queries/request: SQL queries of one warm request (Django test client, caches warm).",
+        "errors: socket errors and 4xx/5xx answers; a 302 after the add-to-cart POST is success.",
+        "Placing orders is measured without HTTP by bench/orders.py (`make bench-orders`).",
         "",
+        *(note for target in targets if (note := target.note)),
+        *([""] if any(target.note for target in targets) else []),
         *(
             [
                 f"Note: the machine was busy before the run (load average {LOAD_BEFORE} on "
@@ -456,6 +670,7 @@ def parse_args(argv=None):
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default 2 x CPUs)")
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL (warm request)")
     parser.add_argument("--no-write", action="store_true", help="print the table, do not write results/")
+    parser.add_argument("--out", default="", help="results file (default bench/results/<date>-<products>.md)")
     return parser.parse_args(argv)
 
 
@@ -478,7 +693,25 @@ def main(argv=None) -> int:
     log("collectstatic --noinput")
     call_command("collectstatic", "--noinput", verbosity=0)
     targets = pick_targets()
-    count_queries(targets, show=args.show_queries)
+    shopping, clean_up = shopping_targets(args)
+    targets += shopping
+    try:
+        count_queries(targets, show=args.show_queries)
+        return measure(
+            args,
+            targets,
+            environment,
+            wrk,
+            command=command,
+            database=database,
+            seeded=seeded,
+            wrk_version=wrk_version,
+        )
+    finally:
+        clean_up()
+
+
+def measure(args, targets, environment, wrk, *, command, database, seeded, wrk_version) -> int:
 
     global LOAD_BEFORE  # noqa: PLW0603 (one figure for the report, taken before the load starts)
     LOAD_BEFORE = load_average()
@@ -487,15 +720,24 @@ def main(argv=None) -> int:
     workers = args.workers or 2 * (os.cpu_count() or 1)
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    with tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log") as gunicorn_log:
+    with (
+        tempfile.NamedTemporaryFile("w+", prefix="bench-gunicorn-", suffix=".log") as gunicorn_log,
+        tempfile.TemporaryDirectory(prefix="bench-wrk-") as scratch,
+    ):
         process = start_gunicorn(environment, port, workers, gunicorn_log)
         try:
             wait_healthy(base_url, process)
             for target in targets:
-                log(f"{target.label}: {target.path} ({args.duration} s)")
+                log(f"{target.label}: {target.method} {target.path} ({args.duration} s)")
+                lines_file = ""
+                if target.post_lines is not None:
+                    lines_file = str(Path(scratch) / "requests.tsv")
+                    Path(lines_file).write_text("".join(f"{c}\t{b}\n" for c, b in target.post_lines))
                 if args.warmup:
-                    load(wrk, base_url + target.path, args, args.warmup)
-                target.result, _ = load(wrk, base_url + target.path, args, args.duration)
+                    load(wrk, base_url, target, args, args.warmup, lines_file)
+                target.result, _ = load(wrk, base_url, target, args, args.duration, lines_file)
+                if target.verify is not None:
+                    target.note = target.verify(target.result)
         finally:
             stop_gunicorn(process)
             gunicorn_log.seek(0)
@@ -519,9 +761,12 @@ def main(argv=None) -> int:
     print(text)
     if not args.no_write:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        path = RESULTS_DIR / f"{dt.date.today().isoformat()}-{args.products}.md"
+        path = (
+            Path(args.out) if args.out else RESULTS_DIR / f"{dt.date.today().isoformat()}-{args.products}.md"
+        )
+        path = path if path.is_absolute() else Path.cwd() / path
         path.write_text(text)
-        log(f"written to {path.relative_to(BASE_DIR)}")
+        log(f"written to {os.path.relpath(path, BASE_DIR)}")
     return 0
 
 
