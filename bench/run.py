@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -117,6 +118,9 @@ def production_environment(database_url: str) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
         "LOG_LEVEL": "WARNING",
+        # Product pictures are served by Django here, standing in for the object storage or CDN
+        # of a real deployment, so the page weight includes them.
+        "SERVE_MEDIA": "true",
         # A shared cache, as production has: the page cache's versions must reach every worker.
         "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/2"),
     }
@@ -140,7 +144,13 @@ def seed(products: int, seed_value: int) -> str:
     count = Product.objects.count()
     # seed_demo writes whole variation families, so it may overshoot N by a family or two.
     if products <= count <= products * 1.01 + 50:
-        return f"reused the {count:,} products already there"
+        from catalog.search.indexing import search_index_rebuild
+
+        # A catalog seeded before search existed has no documents: the search path would be empty.
+        indexed = search_index_rebuild(batch_size=5000)
+        return f"reused the {count:,} products already there" + (
+            f" (indexed {indexed:,} for search)" if indexed else ""
+        )
     if count > products:
         raise SystemExit(
             f"The benchmark database holds {count:,} products, more than {products:,}. Drop it "
@@ -171,6 +181,7 @@ class Target:
     verify: Callable[[dict], str] | None = None  # after the measured run: a note for the report
     ok_statuses: tuple[int, ...] = (200,)
     note: str = ""
+    weight: dict = field(default_factory=dict)  # page weight of a GET page: bytes by kind, requests
 
 
 def pick_targets() -> list[Target]:
@@ -613,6 +624,68 @@ def versions() -> dict[str, str]:
     }
 
 
+# --- page weight -----------------------------------------------------------------------------
+
+
+class _Assets(HTMLParser):
+    """The stylesheets, scripts and eagerly loaded images a page asks for."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, str]] = []  # (kind, url)
+        self.lazy_images = 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
+            self.found.append(("css", attrs["href"]))
+        elif tag == "script" and attrs.get("src"):
+            self.found.append(("js", attrs["src"]))
+        elif tag == "img" and attrs.get("src"):
+            if attrs.get("loading") == "lazy":
+                self.lazy_images += 1
+            else:
+                self.found.append(("img", attrs["src"]))
+
+
+def _fetch(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (our own loopback server)
+        return response.read()
+
+
+def page_weight(base_url: str, path: str) -> dict:
+    """Bytes of the page's HTML, CSS, JS and eager images, as a first visit fetches them."""
+    html = _fetch(base_url + path)
+    parser = _Assets()
+    parser.feed(html.decode("utf-8", "replace"))
+    weight = {"html": len(html), "css": 0, "js": 0, "img": 0, "requests": 1, "lazy": parser.lazy_images}
+    weight["missing"] = 0
+    for kind, url in dict.fromkeys(parser.found):
+        if url.startswith("//") or (url.startswith("http") and not url.startswith(base_url)):
+            continue  # an external script (Stripe.js) is not ours to weigh
+        weight["requests"] += 1
+        try:
+            weight[kind] += len(_fetch(url if url.startswith("http") else base_url + url))
+        except urllib.error.HTTPError:
+            weight["missing"] += 1
+    return weight
+
+
+def weight_table(targets: list[Target]) -> str:
+    rows = [
+        "| page | HTML kB | CSS kB | JS kB | eager images kB | requests | lazy images | missing |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for target in targets:
+        w = target.weight
+        if w:
+            rows.append(
+                f"| {target.label} | {w['html'] / 1000:.1f} | {w['css'] / 1000:.1f} | {w['js'] / 1000:.1f} "
+                f"| {w['img'] / 1000:.1f} | {w['requests']} | {w['lazy']} | {w['missing']} |"
+            )
+    return "\n".join(rows)
+
+
 def report(args, targets, *, command, database, seeded, workers, wrk_version) -> str:
     info = {**machine(), **versions()}
     lines = [
@@ -625,6 +698,14 @@ def report(args, targets, *, command, database, seeded, workers, wrk_version) ->
         "queries/request: SQL queries of one warm request (Django test client, caches warm).",
         "errors: socket errors and 4xx/5xx answers; a 302 after the add-to-cart POST is success.",
         "Placing orders is measured without HTTP by bench/orders.py (`make bench-orders`).",
+        "",
+        "## Page weight",
+        "",
+        weight_table(targets),
+        "",
+        "Bytes as the server sends them to a first visit (uncompressed; WhiteNoise also serves "
+        "pre-compressed CSS and JS). Requests: the HTML, its stylesheets, scripts and eager images; "
+        "lazy images load as they scroll into view.",
         "",
         *(note for target in targets if (note := target.note)),
         *([""] if any(target.note for target in targets) else []),
@@ -727,6 +808,9 @@ def measure(args, targets, environment, wrk, *, command, database, seeded, wrk_v
         process = start_gunicorn(environment, port, workers, gunicorn_log)
         try:
             wait_healthy(base_url, process)
+            for target in targets:
+                if target.method == "GET" and not target.cookie and target.path != "/bench/bare/":
+                    target.weight = page_weight(base_url, target.path)
             for target in targets:
                 log(f"{target.label}: {target.method} {target.path} ({args.duration} s)")
                 lines_file = ""

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Q
 from django.urls import reverse
 
-from catalog.models import Category, Offer, Product, ProductImage
+from catalog.models import Category, Offer, Product, ProductImage, ProductSearchDocument
 from catalog.services import product_refresh_buy_box
 from fulfillment.models import Stock, Warehouse
 from marketplace.accounts.models import User
@@ -209,15 +209,21 @@ def test_seed_demo_twice_adds_nothing_and_a_larger_number_tops_up():
 
 
 @pytest.mark.django_db
-def test_seed_demo_command_if_empty_does_nothing_when_products_exist():
-    ProductFactory()
+def test_seed_demo_command_if_empty_seeds_nothing_but_indexes_an_unindexed_catalog():
+    product = ProductFactory(title="Copper Kettle")
     out = io.StringIO()
 
+    call_command("seed_demo", products=10, if_empty=True, stdout=out)
     call_command("seed_demo", products=10, if_empty=True, stdout=out)
 
     assert Product.objects.count() == 1
     assert not Seller.objects.exists()
-    assert "nothing to do" in out.getvalue()
+    assert out.getvalue() == (
+        "The catalog already has products; nothing to seed (--if-empty).\n"
+        "Indexed 1 products for search.\n"
+        "The catalog already has products; nothing to seed (--if-empty).\n"
+    )
+    assert ProductSearchDocument.objects.filter(product=product).exists()
 
 
 @pytest.mark.django_db

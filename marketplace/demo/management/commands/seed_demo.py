@@ -23,7 +23,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, products, seed, if_empty, **options):
         if if_empty and Product.objects.exists():
-            self.stdout.write("The catalog already has products; nothing to do (--if-empty).")
+            self.stdout.write("The catalog already has products; nothing to seed (--if-empty).")
+            # A catalog seeded before search existed (or loaded otherwise) gets its documents.
+            if written := search_index_rebuild(batch_size=5000):
+                self.stdout.write(f"Indexed {written:,} products for search.")
             return
         started = timezone.now()
         self.stdout.write(f"Seeding the demo catalog up to {products:,} products (seed {seed})...")
