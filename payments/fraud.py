@@ -377,12 +377,3 @@ def fraud_reject(*, order: Order, actor, reason: str = "") -> FraudAssessment:
             key = f"fraud-reject-{locked.number}" + (f"-{payment.pk}" if index else "")
             refund_create(payment=payment, amount=left, reason=reason, actor=actor, idempotency_key=key)
     return _decide(assessment, Decision.REJECTED, actor)
-
-
-def fraud_queue():
-    """Held orders waiting for review, oldest first, with their order and shopper."""
-    return (
-        FraudAssessment.objects.filter(decision=Decision.HELD)
-        .select_related("order", "order__user")
-        .order_by("created_at", "pk")
-    )

@@ -1,7 +1,5 @@
 """Reads of ``payments``: always scoped to the shopper who owns the order."""
 
-from django.db.models import Prefetch
-
 from orders.models import Order
 from payments.models import Payment
 
@@ -19,11 +17,3 @@ def payment_get_for_user(*, user, provider_payment_id: str, number: str | None =
     if number is not None:
         payments = payments.filter(order__number=number)
     return payments.get()
-
-
-def payment_list(*, order: Order | None = None):
-    """Payments, newest first, with their order and refunds loaded."""
-    payments = Payment.objects.select_related("order").prefetch_related(Prefetch("refunds"))
-    if order is not None:
-        payments = payments.filter(order=order)
-    return payments

@@ -13,10 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -26,7 +24,7 @@ from orders.models import Order
 from payments.fraud import card_fingerprint_for_number, order_screen_and_pay, payment_attempt_record
 from payments.models import Payment, WebhookEvent
 from payments.providers import base, get_provider
-from payments.refunds import refund_create
+from payments.refunds import payment_refunded_total, refund_create
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +58,6 @@ def order_payable_error(*, order: Order, now=None) -> str:
             "Add them to your cart again to order them."
         )
     return ""
-
-
-def payment_refunded_amount(*, payment: Payment) -> Decimal:
-    total = payment.refunds.aggregate(total=Sum("amount"))["total"]
-    return total or Decimal("0.00")
 
 
 def _lock(payment_id: int) -> Payment:
@@ -191,7 +184,7 @@ def _payment_fulfil(payment: Payment, provider_payment: base.ProviderPayment) ->
     except OrderNotPayable as error:
         refund_create(
             payment=payment,
-            amount=payment.amount - payment_refunded_amount(payment=payment),
+            amount=payment.amount - payment_refunded_total(payment=payment),
             reason=f"Not payable: {error.message}"[:300],
             actor=None,
             idempotency_key=f"unpayable-{payment.provider_payment_id}",
