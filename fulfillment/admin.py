@@ -9,7 +9,7 @@ form error, never an IntegrityError.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import IntegerField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
@@ -17,7 +17,19 @@ from django.utils.html import format_html
 from catalog.admin import AutocompleteListFilter, OfferAdmin, admin_link
 from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
-from fulfillment.models import Holiday, ShippingMethod, ShippingRate, ShippingZone, Stock, Warehouse
+from fulfillment.models import (
+    Holiday,
+    Shipment,
+    ShipmentLine,
+    ShippingMethod,
+    ShippingRate,
+    ShippingZone,
+    Stock,
+    TrackingEvent,
+    Warehouse,
+)
+from fulfillment.shipments import shipment_track
+from marketplace.core.errors import ApplicationError
 
 STOCK_UPDATE_FIELDS = ["on_hand", "updated_at"]
 
@@ -269,3 +281,64 @@ class HolidayAdmin(admin.ModelAdmin):
     list_filter = ["country"]
     search_fields = ["name"]
     date_hierarchy = "date"
+
+
+class ShipmentLineInline(admin.TabularInline):
+    model = ShipmentLine
+    extra = 0
+    fields = ["line", "stock", "quantity"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("line", "stock__warehouse", "stock__offer")
+
+
+class TrackingEventInline(admin.TabularInline):
+    model = TrackingEvent
+    extra = 0
+    fields = ["occurred_at", "code", "status", "description", "location", "source", "received_at"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["-occurred_at", "-id"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    """Parcels, read-only: they change through the seller's shipping page and the carrier's scans."""
+
+    list_display = ["tracking_number", "carrier", "service_name", "seller_order", "status", "created_at"]
+    list_filter = ["status", "carrier"]
+    list_select_related = ["seller_order"]
+    list_per_page = 100
+    search_fields = ["=tracking_number", "=seller_order__number", "=seller_order__order__number"]
+    show_facets = admin.ShowFacets.NEVER
+    inlines = [ShipmentLineInline, TrackingEventInline]
+    actions = ["refresh_tracking"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Shipment._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Refresh tracking from the carrier", permissions=["change"])
+    def refresh_tracking(self, request, queryset):
+        done = 0
+        for shipment in queryset.select_related("seller_order").order_by("pk"):
+            try:
+                shipment_track(shipment=shipment)
+            except ApplicationError as error:
+                self.message_user(request, f"{shipment}: {error.message}", messages.ERROR)
+                continue
+            done += 1
+        self.message_user(request, f"Refreshed {done} parcel(s).", messages.SUCCESS)

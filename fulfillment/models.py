@@ -1,6 +1,7 @@
 import zoneinfo
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -199,3 +200,187 @@ class Holiday(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.country}, {self.date:%Y-%m-%d})"
+
+
+class Shipment(models.Model):
+    """One parcel of a seller order: its lines, where it leaves from, and its carrier's tracking.
+
+    Written only through ``fulfillment.shipments``; the status moves forward
+    with the carrier's scan events and never back.
+    """
+
+    class Status(models.TextChoices):
+        LABEL_CREATED = "label_created", "Label created"
+        IN_TRANSIT = "in_transit", "In transit"
+        OUT_FOR_DELIVERY = "out_for_delivery", "Out for delivery"
+        DELIVERED = "delivered", "Delivered"
+        EXCEPTION = "exception", "Delivery problem"
+        RETURNED_TO_SENDER = "returned_to_sender", "Returned to sender"
+        VOIDED = "voided", "Label voided"
+
+    seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="shipments")
+    warehouse = models.ForeignKey(Warehouse, on_delete=models.PROTECT, related_name="shipments")
+    carrier = models.CharField(max_length=20, help_text="The carrier adapter's code, e.g. sandbox.")
+    service = models.CharField(max_length=40)
+    service_name = models.CharField(max_length=80)
+    tracking_number = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.LABEL_CREATED)
+    weight_grams = models.PositiveIntegerField()
+    length_cm = models.PositiveSmallIntegerField()
+    width_cm = models.PositiveSmallIntegerField()
+    height_cm = models.PositiveSmallIntegerField()
+    postage_amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    currency = models.CharField(max_length=3, default="USD")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    last_tracked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["seller_order", "created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["last_tracked_at"],
+                name="shipment_open_idx",
+                condition=Q(status__in=["label_created", "in_transit", "out_for_delivery", "exception"]),
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carrier", "tracking_number"], name="unique_tracking_per_carrier"
+            ),
+            models.CheckConstraint(
+                condition=Q(weight_grams__gte=1)
+                & Q(length_cm__gte=1)
+                & Q(width_cm__gte=1)
+                & Q(height_cm__gte=1),
+                name="shipment_parcel_size_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.carrier} {self.tracking_number}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still moving: tracking is refreshed for it."""
+        return self.status in OPEN_SHIPMENT_STATUSES
+
+
+OPEN_SHIPMENT_STATUSES = frozenset(
+    {
+        Shipment.Status.LABEL_CREATED,
+        Shipment.Status.IN_TRANSIT,
+        Shipment.Status.OUT_FOR_DELIVERY,
+        Shipment.Status.EXCEPTION,
+    }
+)
+
+
+class ShipmentLine(models.Model):
+    """Units of one order line in a shipment, from one stock row of its warehouse."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey("orders.OrderLine", on_delete=models.PROTECT, related_name="shipment_lines")
+    stock = models.ForeignKey(Stock, on_delete=models.PROTECT, related_name="shipment_lines")
+    quantity = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["shipment", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "line", "stock"], name="unique_shipment_line"),
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="shipment_line_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity} x line {self.line_id} in {self.shipment_id}"
+
+
+class ShipmentLabel(models.Model):
+    """The carrier's label of a shipment, as the PDF it returned (kept apart: it is large)."""
+
+    shipment = models.OneToOneField(Shipment, on_delete=models.CASCADE, related_name="label")
+    pdf = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Label of {self.shipment_id}"
+
+
+class TrackingEvent(models.Model):
+    """One scan of a parcel as its carrier reported it, by webhook or when polled.
+
+    The carrier's event id is unique per shipment, so an event delivered twice
+    is recorded once.
+    """
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook", "Webhook"
+        POLL = "poll", "Polled"
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracking_events")
+    event_id = models.CharField(max_length=64)
+    code = models.CharField(max_length=32, help_text="picked_up, departed, arrived, out_for_delivery, ...")
+    status = models.CharField(max_length=20, choices=Shipment.Status.choices)
+    description = models.CharField(max_length=200)
+    location = models.CharField(max_length=120, blank=True)
+    occurred_at = models.DateTimeField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=8, choices=Source.choices)
+
+    class Meta:
+        ordering = ["shipment", "occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["shipment", "event_id"], name="unique_tracking_event"),
+        ]
+
+    def __str__(self):
+        return f"{self.shipment_id} {self.code} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class SandboxParcel(models.Model):
+    """A parcel as the sandbox carrier knows it: its side of the world, not ours.
+
+    The sandbox plans each parcel's scan events from these fields when the
+    label is bought, and reveals them as its clock passes their times.
+    """
+
+    class Scenario(models.TextChoices):
+        ON_TIME = "on_time", "On time"
+        LATE = "late", "Late"
+        EXCEPTION = "exception", "Exception, then delivered"
+        RETURNED = "returned", "Returned to sender"
+
+    tracking_number = models.CharField(max_length=40, unique=True)
+    service = models.CharField(max_length=40)
+    scenario = models.CharField(max_length=12, choices=Scenario.choices)
+    origin = models.JSONField(help_text="city, region, postal_code, country")
+    destination = models.JSONField(help_text="city, region, postal_code, country")
+    label_created_at = models.DateTimeField()
+    promised_by = models.DateField(null=True, blank=True)
+    events = models.JSONField(default=list, help_text="The planned scan events, in time order.")
+    pushed_through = models.DateTimeField(
+        null=True, blank=True, help_text="Events up to this time were pushed by webhook."
+    )
+    voided_at = models.DateTimeField(null=True, blank=True)
+    is_return = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["label_created_at", "id"]
+
+    def __str__(self):
+        return self.tracking_number
+
+
+class SandboxClock(models.Model):
+    """How far the sandbox carrier's clock runs ahead of the real one (a single row)."""
+
+    offset_seconds = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"sandbox clock +{self.offset_seconds}s"

@@ -269,3 +269,96 @@ def stock_ship(*, allocations: Iterable[StockAllocation]) -> int:
     if per_stock:
         _add_to_reserved(per_stock, sign=-1, on_hand=True)
     return sum(per_stock.values())
+
+
+def _move_units(allocations: list[StockAllocation], units: int, *, to_status: str) -> list[tuple[int, int]]:
+    """Move ``units`` of locked ``allocations`` (oldest first) to ``to_status``; return (stock id, units).
+
+    An allocation moved only in part is split: it keeps the rest, and the
+    moved units join the line's allocation in ``to_status`` at the same stock
+    row (made if there is none), so a line holds one allocation per stock row
+    and status.
+    """
+    from orders.models import StockAllocation
+
+    moved: list[tuple[int, int]] = []
+    for allocation in allocations:
+        if units == 0:
+            break
+        take = min(allocation.quantity, units)
+        units -= take
+        moved.append((allocation.stock_id, take))
+        target = (
+            StockAllocation.objects.select_for_update()
+            .filter(line_id=allocation.line_id, stock_id=allocation.stock_id, status=to_status)
+            .first()
+        )
+        if take == allocation.quantity and target is None:
+            allocation.status = to_status
+            allocation.save(update_fields=["status", "updated_at"])
+            continue
+        if take == allocation.quantity:
+            allocation.delete()
+        else:
+            allocation.quantity -= take
+            allocation.save(update_fields=["quantity", "updated_at"])
+        if target is None:
+            StockAllocation.objects.create(
+                line_id=allocation.line_id, stock_id=allocation.stock_id, quantity=take, status=to_status
+            )
+        else:
+            target.quantity += take
+            target.save(update_fields=["quantity", "updated_at"])
+    if units:
+        raise ApplicationError("Fewer units are allocated than asked for.", extra={"missing": units})
+    return moved
+
+
+def _lock_line_allocations(*, line_id: int, stock_ids: Iterable[int], status: str) -> list[StockAllocation]:
+    from orders.models import StockAllocation
+
+    return list(
+        StockAllocation.objects.select_for_update()
+        .filter(line_id=line_id, stock_id__in=list(stock_ids), status=status)
+        .order_by("pk")
+    )
+
+
+@transaction.atomic
+def stock_ship_units(*, line_id: int, stock_ids: Iterable[int], quantity: int) -> list[tuple[int, int]]:
+    """Ship ``quantity`` committed units of an order line from the given stock rows.
+
+    Take the units out of ``on_hand`` and ``reserved`` together and return
+    ``[(stock id, units), ...]``. Raise ``ApplicationError`` when fewer units
+    are committed there; nothing changes then. The caller holds the order's
+    lock, so two shipments of one line queue.
+    """
+    from orders.models import StockAllocation
+
+    allocations = _lock_line_allocations(
+        line_id=line_id, stock_ids=stock_ids, status=StockAllocation.Status.COMMITTED
+    )
+    moved = _move_units(allocations, quantity, to_status=StockAllocation.Status.SHIPPED)
+    _stock_rows_change(moved, sign=-1)
+    return moved
+
+
+@transaction.atomic
+def stock_unship_units(*, line_id: int, stock_id: int, quantity: int) -> None:
+    """Put units of a voided shipment back: ``on_hand`` and ``reserved`` up, allocation committed again."""
+    from orders.models import StockAllocation
+
+    allocations = _lock_line_allocations(
+        line_id=line_id, stock_ids=[stock_id], status=StockAllocation.Status.SHIPPED
+    )
+    moved = _move_units(allocations, quantity, to_status=StockAllocation.Status.COMMITTED)
+    _stock_rows_change(moved, sign=1)
+
+
+def _stock_rows_change(moved: list[tuple[int, int]], *, sign: int) -> None:
+    per_stock: dict[int, int] = defaultdict(int)
+    for stock_id, units in moved:
+        per_stock[stock_id] += units
+    list(Stock.objects.select_for_update(of=("self",)).filter(pk__in=list(per_stock)).order_by("pk"))
+    # on_hand and reserved move together: the units a shopper can buy, and so the pages, stay the same.
+    _add_to_reserved(per_stock, sign=sign, on_hand=True)

@@ -19,6 +19,8 @@ urlpatterns = [
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include((seller_urls, "sellers"))),
     path("pay/", include("payments.urls")),
+    path("fulfillment/", include("fulfillment.urls")),
+    path("seller/", include("fulfillment.urls_seller")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -34,8 +34,10 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 SELLER_ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     SS.PENDING_PAYMENT: frozenset({SS.READY_TO_SHIP, SS.CANCELLED}),
-    SS.READY_TO_SHIP: frozenset({SS.SHIPPED, SS.CANCELLED}),
-    SS.SHIPPED: frozenset({SS.DELIVERED}),
+    SS.READY_TO_SHIP: frozenset({SS.PARTIALLY_SHIPPED, SS.SHIPPED, SS.CANCELLED}),
+    # Back to an earlier status only when a label is voided before pick-up.
+    SS.PARTIALLY_SHIPPED: frozenset({SS.SHIPPED, SS.READY_TO_SHIP}),
+    SS.SHIPPED: frozenset({SS.DELIVERED, SS.PARTIALLY_SHIPPED, SS.READY_TO_SHIP}),
     SS.DELIVERED: frozenset(),
     SS.CANCELLED: frozenset(),
 }
@@ -49,6 +51,7 @@ _VERBS = {
     "cancelled": "cancelled",
     "ready_to_ship": "made ready to ship",
     "shipped": "shipped",
+    "partially_shipped": "partially shipped",
     "delivered": "delivered",
     "pending_payment": "put back to awaiting payment",
     "on_hold": "put on hold",
@@ -122,13 +125,23 @@ def _order_move(*, locked: Order, to: str, actor=None, message="", data=None) ->
     return payload
 
 
-def _seller_order_move(*, locked: SellerOrder, to: str, actor=None, message="", data=None) -> dict:
+def _seller_order_move(*, locked: SellerOrder, to: str, actor=None, message="", data=None, at=None) -> dict:
     if to not in SELLER_ORDER_TRANSITIONS[locked.status]:
         raise _refuse("Seller order", locked.number, locked.get_status_display(), to)
     previous = locked.status
     locked.status = to
     locked.updated_at = timezone.now()
-    locked.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if to == SS.SHIPPED:
+        locked.shipped_at = at or locked.updated_at
+        fields.append("shipped_at")
+    elif to == SS.DELIVERED:
+        locked.delivered_at = at or locked.updated_at
+        fields.append("delivered_at")
+    elif previous == SS.SHIPPED:
+        locked.shipped_at = None
+        fields.append("shipped_at")
+    locked.save(update_fields=fields)
     OrderEvent.objects.create(
         order_id=locked.order_id,
         seller_order=locked,
@@ -164,16 +177,17 @@ def order_transition(*, order: Order, to: str, actor=None, message: str = "", da
 
 @transaction.atomic
 def seller_order_transition(
-    *, seller_order: SellerOrder, to: str, actor=None, message: str = "", data=None
+    *, seller_order: SellerOrder, to: str, actor=None, message: str = "", data=None, at=None
 ) -> SellerOrder:
     """Move a seller order to status ``to``; complete (or cancel) the order when all its parts are done.
 
-    The parent order is locked first, as everywhere else.
+    ``at`` is when it happened (a parcel's delivery scan), if not now. The
+    parent order is locked first, as everywhere else.
     """
     order = order_lock(order_id=seller_order.order_id)
     locked = SellerOrder.objects.select_for_update().get(pk=seller_order.pk)
-    payload = _seller_order_move(locked=locked, to=to, actor=actor, message=message, data=data)
-    _sync(seller_order, locked, ["status", "updated_at"])
+    payload = _seller_order_move(locked=locked, to=to, actor=actor, message=message, data=data, at=at)
+    _sync(seller_order, locked, ["status", "updated_at", "shipped_at", "delivered_at"])
     events.emit(f"seller_order.{to}", **payload)
     if to in (SS.DELIVERED, SS.CANCELLED):
         order_settle(order=order, actor=actor)

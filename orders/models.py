@@ -123,6 +123,7 @@ class SellerOrder(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", "Awaiting payment"
         READY_TO_SHIP = "ready_to_ship", "Ready to ship"
+        PARTIALLY_SHIPPED = "partially_shipped", "Partially shipped"
         SHIPPED = "shipped", "Shipped"
         DELIVERED = "delivered", "Delivered"
         CANCELLED = "cancelled", "Cancelled"
@@ -139,6 +140,10 @@ class SellerOrder(models.Model):
     total_amount = models.DecimalField(max_digits=12, decimal_places=2)
     promised_from = models.DateField(null=True, blank=True)
     promised_to = models.DateField(null=True, blank=True)
+    shipped_at = models.DateTimeField(null=True, blank=True, help_text="When its last unit was shipped.")
+    delivered_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its last shipment was delivered."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

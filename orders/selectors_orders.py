@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from fulfillment.models import Shipment, TrackingEvent
 from orders.models import Order, OrderEvent, OrderLine, SellerOrder
 
 OS = Order.Status
@@ -33,7 +34,12 @@ def order_get(*, user, number: str) -> Order:
             Prefetch(
                 "seller_orders",
                 queryset=SellerOrder.objects.select_related("seller").prefetch_related(
-                    Prefetch("lines", queryset=OrderLine.objects.select_related("product"))
+                    Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
+                    Prefetch("shipments", queryset=Shipment.objects.exclude(status=Shipment.Status.VOIDED)),
+                    Prefetch(
+                        "shipments__tracking_events",
+                        queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"),
+                    ),
                 ),
             ),
             Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),

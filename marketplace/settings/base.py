@@ -208,7 +208,23 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * 60,
         "options": {"expires": 55 * 60},
     },
+    # Pull the scan events of every parcel not yet delivered (webhooks may have been missed).
+    "fulfillment-track-open-shipments": {
+        "task": "fulfillment.tasks.shipments_track_open_task",
+        "schedule": 30.0 * 60,
+        "options": {"expires": 25 * 60},
+    },
 }
+
+# Carrier adapters: code -> class (fulfillment/carriers/). A real carrier is added here.
+CARRIERS = {"sandbox": "fulfillment.carriers.sandbox.SandboxCarrier"}
+# The sandbox carrier signs its webhooks with this secret (HMAC-SHA256).
+CARRIER_SANDBOX_WEBHOOK_SECRET = env.str(
+    "CARRIER_SANDBOX_WEBHOOK_SECRET", default="sandbox-carrier-not-secret"
+)
+# Shares of sandbox parcels that arrive after the promised date, or hit an exception first.
+CARRIER_SANDBOX_LATE_SHARE = env.float("CARRIER_SANDBOX_LATE_SHARE", default=0.08)
+CARRIER_SANDBOX_EXCEPTION_SHARE = env.float("CARRIER_SANDBOX_EXCEPTION_SHARE", default=0.03)
 
 # Search (the search issue builds the backends).
 SEARCH_BACKEND = env("SEARCH_BACKEND")

@@ -150,8 +150,8 @@ def test_the_order_page_query_count_is_fixed(client, shopper, order, django_asse
     client.force_login(shopper)
     client.get(order.get_absolute_url())  # warm the navigation cache
 
-    # session, user, order, seller orders (with sellers), lines (with products), events
-    with django_assert_num_queries(6):
+    # session, user, order, seller orders (with sellers), lines (with products), parcels, events
+    with django_assert_num_queries(7):
         client.get(order.get_absolute_url())
 
 

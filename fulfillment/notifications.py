@@ -1,0 +1,67 @@
+"""Parcel e-mails to the shopper, sent through the outbox after the change commits.
+
+``shipment.shipped``, ``shipment.out_for_delivery``, ``shipment.delivered``
+and ``shipment.exception`` each send one e-mail (HTML and text) built from
+``orders/email/shipment_update_*``.
+"""
+
+from django.db.models import Prefetch
+
+from fulfillment.models import Shipment, ShipmentLine, TrackingEvent
+from marketplace.core import events
+from orders.models import Order
+from orders.notifications import order_email_send
+
+HEADLINES = {
+    "shipped": "has shipped",
+    "out_for_delivery": "is out for delivery",
+    "delivered": "was delivered",
+    "exception": "is delayed",
+}
+
+
+def register() -> None:
+    for status in HEADLINES:
+        events.subscribe_async(
+            f"shipment.{status}", f"fulfillment.notifications.shipment_{status}_email_send"
+        )
+
+
+def _send(shipment_id: int, status: str) -> None:
+    shipment = (
+        Shipment.objects.select_related("seller_order__seller")
+        .prefetch_related(
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("line").order_by("pk")),
+            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-pk")),
+        )
+        .get(pk=shipment_id)
+    )
+    order = Order.objects.select_related("user").get(pk=shipment.seller_order.order_id)
+    scans = list(shipment.tracking_events.all())
+    order_email_send(
+        order=order,
+        template="shipment_update",
+        extra={
+            "shipment": shipment,
+            "status": status,
+            "headline": HEADLINES[status],
+            "latest_scan": scans[0] if scans else None,
+            "parcel_lines": list(shipment.lines.all()),
+        },
+    )
+
+
+def shipment_shipped_email_send(*, shipment_id: int, **payload) -> None:
+    _send(shipment_id, "shipped")
+
+
+def shipment_out_for_delivery_email_send(*, shipment_id: int, **payload) -> None:
+    _send(shipment_id, "out_for_delivery")
+
+
+def shipment_delivered_email_send(*, shipment_id: int, **payload) -> None:
+    _send(shipment_id, "delivered")
+
+
+def shipment_exception_email_send(*, shipment_id: int, **payload) -> None:
+    _send(shipment_id, "exception")

@@ -1,0 +1,72 @@
+"""Reads for the seller's shipping pages, always scoped to the signed-in member's seller."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from fulfillment.models import Shipment, ShipmentLine, Warehouse
+from orders.models import OrderLine, SellerOrder, StockAllocation
+from sellers.models import Seller
+
+SS = SellerOrder.Status
+TO_SHIP = (SS.READY_TO_SHIP, SS.PARTIALLY_SHIPPED)
+
+
+def seller_for_member(*, user) -> Seller | None:
+    """The seller the user works for (the first by name if several), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Seller.objects.filter(members__user=user).order_by("name", "pk").first()
+
+
+def seller_order_list_to_ship(*, seller: Seller) -> QuerySet[SellerOrder]:
+    """The seller's orders waiting to ship, oldest promise first, with the buyer's order."""
+    return (
+        SellerOrder.objects.filter(seller=seller, status__in=TO_SHIP)
+        .select_related("order")
+        .annotate(units=Sum("lines__quantity"))
+        .order_by("promised_to", "created_at", "pk")
+    )
+
+
+def seller_order_get_for_seller(*, seller: Seller, number: str) -> SellerOrder:
+    """One of the seller's orders with lines and parcels; raise ``SellerOrder.DoesNotExist``."""
+    return (
+        SellerOrder.objects.filter(seller=seller, number=number)
+        .select_related("order")
+        .prefetch_related(
+            Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
+            Prefetch(
+                "shipments",
+                queryset=Shipment.objects.select_related("warehouse").prefetch_related(
+                    Prefetch("lines", queryset=ShipmentLine.objects.select_related("line"))
+                ),
+            ),
+        )
+        .get()
+    )
+
+
+def shipment_get_for_seller(*, seller: Seller, pk: int) -> Shipment:
+    """One of the seller's parcels; raise ``Shipment.DoesNotExist``."""
+    return Shipment.objects.select_related("seller_order", "warehouse").get(
+        seller_order__seller=seller, pk=pk
+    )
+
+
+def units_waiting_by_warehouse(*, seller_order: SellerOrder) -> list[tuple[Warehouse, dict[int, int]]]:
+    """Where the paid, unshipped units are: [(warehouse, {line id: units}), ...]."""
+    rows = (
+        StockAllocation.objects.filter(
+            line__seller_order=seller_order, status=StockAllocation.Status.COMMITTED
+        )
+        .values("stock__warehouse_id", "line_id")
+        .annotate(units=Sum("quantity"))
+    )
+    waiting: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        waiting[row["stock__warehouse_id"]][row["line_id"]] = row["units"]
+    warehouses = Warehouse.objects.in_bulk(list(waiting))
+    return [(warehouses[pk], waiting[pk]) for pk in sorted(waiting)]

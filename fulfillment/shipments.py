@@ -1,0 +1,406 @@
+"""Shipping a seller order: parcels, their labels, stock leaving the warehouse, and tracking.
+
+This module sits above ``orders`` (it moves seller orders along their state
+machine), unlike ``fulfillment.stock`` and ``fulfillment.shipping``, which
+orders build on; see docs/decisions/0050-shipments-and-carriers.md. Locks are
+taken as everywhere else: the order, the seller order, then allocations and
+stock rows, then the shipment.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from fulfillment.carriers import CarrierError, WebhookRejected, carrier_get
+from fulfillment.carriers.base import LabelRequest, Parcel, PostalAddress, ScanEvent
+from fulfillment.models import (
+    OPEN_SHIPMENT_STATUSES,
+    Shipment,
+    ShipmentLabel,
+    ShipmentLine,
+    Stock,
+    TrackingEvent,
+    Warehouse,
+)
+from fulfillment.stock import stock_ship_units, stock_unship_units
+from marketplace.core import events
+from marketplace.core.errors import ApplicationError
+from orders.lifecycle import order_lock, seller_order_transition
+from orders.models import Order, OrderLine, SellerOrder, StockAllocation
+
+SS = SellerOrder.Status
+ST = Shipment.Status
+SHIPPABLE = frozenset({SS.READY_TO_SHIP, SS.PARTIALLY_SHIPPED})
+# How far along each status is; a parcel's status is that of its latest scan, and never a lower rank.
+_RANK = {
+    ST.LABEL_CREATED: 0,
+    ST.IN_TRANSIT: 1,
+    ST.EXCEPTION: 1,
+    ST.OUT_FOR_DELIVERY: 2,
+    ST.DELIVERED: 3,
+    ST.RETURNED_TO_SENDER: 3,
+    ST.VOIDED: 3,
+}
+FINAL = frozenset({ST.DELIVERED, ST.RETURNED_TO_SENDER, ST.VOIDED})
+
+
+@dataclass(frozen=True)
+class ParcelSpec:
+    weight_grams: int
+    length_cm: int
+    width_cm: int
+    height_cm: int
+
+
+def warehouse_address(warehouse: Warehouse) -> PostalAddress:
+    return PostalAddress(
+        name=warehouse.name,
+        line1=warehouse.line1 or warehouse.name,
+        city=warehouse.city,
+        region=warehouse.region,
+        postal_code=warehouse.postal_code,
+        country=warehouse.country,
+    )
+
+
+def order_address(order: Order) -> PostalAddress:
+    return PostalAddress(
+        name=order.ship_full_name,
+        line1=order.ship_line1,
+        line2=order.ship_line2,
+        city=order.ship_city,
+        region=order.ship_region,
+        postal_code=order.ship_postal_code,
+        country=order.ship_country,
+        phone=order.ship_phone,
+    )
+
+
+def _checked_quantities(quantities: dict, line_ids: set[int]) -> dict[int, int]:
+    checked = {}
+    for line_id, quantity in quantities.items():
+        if line_id not in line_ids:
+            raise ApplicationError(f"Line {line_id} is not part of this order.", extra={"line_id": line_id})
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise ApplicationError(f"{quantity!r} is not a number of units.", extra={"line_id": line_id})
+        if quantity:
+            checked[line_id] = quantity
+    if not checked:
+        raise ApplicationError("Choose at least one unit to put in the parcel.")
+    return checked
+
+
+def _check_parcel(parcel: ParcelSpec) -> None:
+    for name in ("weight_grams", "length_cm", "width_cm", "height_cm"):
+        value = getattr(parcel, name)
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100_000:
+            raise ApplicationError(f"The parcel's {name.split('_')[0]} must be a whole number above zero.")
+
+
+def _lock_shippable(seller_order: SellerOrder) -> tuple[Order, SellerOrder]:
+    order = order_lock(order_id=seller_order.order_id)
+    locked = SellerOrder.objects.select_for_update().get(pk=seller_order.pk)
+    if order.status != Order.Status.PAID:
+        raise ApplicationError(
+            f"Order {order.number} is {order.get_status_display().lower()}: only paid orders ship.",
+            extra={"status": order.status},
+        )
+    if locked.status not in SHIPPABLE:
+        raise ApplicationError(
+            f"Seller order {locked.number} is {locked.get_status_display().lower()} and cannot ship.",
+            extra={"status": locked.status},
+        )
+    return order, locked
+
+
+def _ship_lines(*, lines: dict[int, OrderLine], quantities: dict[int, int], warehouse: Warehouse) -> list:
+    """Take the units out of the warehouse's stock; return [(line, stock id, units), ...]."""
+    stock_ids = list(Stock.objects.filter(warehouse=warehouse).values_list("pk", flat=True))
+    committed = dict(
+        StockAllocation.objects.filter(
+            line_id__in=list(quantities), stock_id__in=stock_ids, status=StockAllocation.Status.COMMITTED
+        )
+        .values("line_id")
+        .annotate(units=Sum("quantity"))
+        .values_list("line_id", "units")
+    )
+    shipped = []
+    for line_id in sorted(quantities):
+        line, quantity, waiting = lines[line_id], quantities[line_id], committed.get(line_id, 0)
+        if waiting == 0:
+            raise ApplicationError(
+                f"{warehouse.name} holds no units of {line.title} for this order.",
+                extra={"line_id": line_id},
+            )
+        if quantity > waiting:
+            raise ApplicationError(
+                f"Only {waiting} of {line.title} wait to ship from {warehouse.name}; {quantity} asked.",
+                extra={"line_id": line_id, "waiting": waiting},
+            )
+        for stock_id, units in stock_ship_units(line_id=line_id, stock_ids=stock_ids, quantity=quantity):
+            shipped.append((line, stock_id, units))
+    return shipped
+
+
+def _units_left(seller_order: SellerOrder) -> int:
+    ordered = OrderLine.objects.filter(seller_order=seller_order).aggregate(n=Sum("quantity"))["n"] or 0
+    shipped = (
+        ShipmentLine.objects.filter(shipment__seller_order=seller_order)
+        .exclude(shipment__status=ST.VOIDED)
+        .aggregate(n=Sum("quantity"))["n"]
+        or 0
+    )
+    return ordered - shipped
+
+
+@transaction.atomic
+def shipment_create(
+    *,
+    seller_order: SellerOrder,
+    warehouse: Warehouse,
+    quantities: dict[int, int],
+    parcel: ParcelSpec,
+    service: str,
+    carrier: str = "sandbox",
+    actor=None,
+) -> Shipment:
+    """Put units of a paid seller order in a parcel, buy its label and take the units out of stock.
+
+    ``quantities`` maps order line ids to units. Refuse (``ApplicationError``,
+    nothing changed) an order that is not paid or is held or cancelled, a
+    warehouse of another seller, more units than wait to ship from that
+    warehouse, or a carrier that refuses the label. The seller order becomes
+    shipped once every unit is in a shipment, partially shipped before.
+    """
+    _check_parcel(parcel)
+    order, locked = _lock_shippable(seller_order)
+    if warehouse.seller_id not in (None, locked.seller_id) or not warehouse.is_active:
+        raise ApplicationError(f"{warehouse.name} is not one of this seller's warehouses.")
+    lines = {line.pk: line for line in OrderLine.objects.filter(seller_order=locked)}
+    shipped = _ship_lines(
+        lines=lines, quantities=_checked_quantities(quantities, set(lines)), warehouse=warehouse
+    )
+    adapter = carrier_get(carrier)
+    label = adapter.label_create(
+        request=LabelRequest(
+            service=service,
+            ship_from=warehouse_address(warehouse),
+            ship_to=order_address(order),
+            parcel=Parcel(parcel.weight_grams, parcel.length_cm, parcel.width_cm, parcel.height_cm),
+            reference=locked.number,
+            promised_by=locked.promised_to,
+        )
+    )
+    shipment = Shipment.objects.create(
+        seller_order=locked,
+        warehouse=warehouse,
+        carrier=adapter.code,
+        service=label.service,
+        service_name=label.service_name,
+        tracking_number=label.tracking_number,
+        weight_grams=parcel.weight_grams,
+        length_cm=parcel.length_cm,
+        width_cm=parcel.width_cm,
+        height_cm=parcel.height_cm,
+        postage_amount=label.postage_amount,
+        currency=label.currency,
+        created_by=actor if getattr(actor, "pk", None) else None,
+        status_changed_at=timezone.now(),
+    )
+    units = defaultdict(int)
+    for line, stock_id, count in shipped:
+        units[line.pk, stock_id] += count
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(shipment=shipment, line_id=line_id, stock_id=stock_id, quantity=count)
+        for (line_id, stock_id), count in sorted(units.items())
+    )
+    ShipmentLabel.objects.create(shipment=shipment, pdf=label.label_pdf)
+    to = SS.SHIPPED if _units_left(locked) == 0 else SS.PARTIALLY_SHIPPED
+    if to != locked.status:
+        message = f"{adapter.name} {label.tracking_number}"
+        seller_order_transition(seller_order=locked, to=to, actor=actor, message=message)
+    _sync_seller_order(seller_order, locked)
+    events.emit("shipment.shipped", shipment_id=shipment.pk, seller_order_id=locked.pk, order_id=order.pk)
+    return shipment
+
+
+def _sync_seller_order(target: SellerOrder, locked: SellerOrder) -> None:
+    locked.refresh_from_db(fields=["status", "shipped_at", "delivered_at", "updated_at"])
+    if target is not locked:
+        for field in ("status", "shipped_at", "delivered_at", "updated_at"):
+            setattr(target, field, getattr(locked, field))
+
+
+@transaction.atomic
+def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
+    """Void an unused label before pick-up: the units go back to stock, waiting to ship again."""
+    order_lock(order_id=shipment.seller_order.order_id)
+    seller_order = SellerOrder.objects.select_for_update().get(pk=shipment.seller_order_id)
+    locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.status != ST.LABEL_CREATED:
+        raise ApplicationError(
+            f"Parcel {locked.tracking_number} is {locked.get_status_display().lower()}: "
+            "only a label not yet picked up can be voided.",
+            extra={"status": locked.status},
+        )
+    carrier_get(locked.carrier).label_void(tracking_number=locked.tracking_number)
+    for line in locked.lines.order_by("pk"):
+        stock_unship_units(line_id=line.line_id, stock_id=line.stock_id, quantity=line.quantity)
+    now = timezone.now()
+    locked.status, locked.voided_at, locked.status_changed_at = ST.VOIDED, now, now
+    locked.save(update_fields=["status", "voided_at", "status_changed_at"])
+    shipped_any = seller_order.shipments.exclude(status=ST.VOIDED).exists()
+    to = SS.PARTIALLY_SHIPPED if shipped_any else SS.READY_TO_SHIP
+    if to != seller_order.status:
+        seller_order_transition(
+            seller_order=seller_order, to=to, actor=actor, message=f"Label {locked.tracking_number} voided."
+        )
+    events.emit("shipment.voided", shipment_id=locked.pk, seller_order_id=seller_order.pk)
+    _sync(shipment, locked)
+    return locked
+
+
+def _sync(target: Shipment, locked: Shipment) -> None:
+    if target is not locked:
+        for field in ("status", "picked_up_at", "delivered_at", "voided_at", "status_changed_at"):
+            setattr(target, field, getattr(locked, field))
+
+
+def _latest_status(shipment: Shipment) -> TrackingEvent | None:
+    """The scan that decides the status: the latest in time (on a tie, the furthest along)."""
+    scans = list(shipment.tracking_events.all())
+    if not scans:
+        return None
+    return max(scans, key=lambda scan: (scan.occurred_at, _RANK.get(scan.status, 0), scan.pk))
+
+
+@transaction.atomic
+def shipment_record_scans(*, shipment: Shipment, scans: list[ScanEvent], source: str) -> Shipment:
+    """Record a parcel's scan events and move its status on; return the shipment.
+
+    An event already recorded (same carrier event id) is skipped, so events
+    delivered twice or out of order leave the same state; the status is that
+    of the latest scan and never goes back from delivered or returned.
+    Emit ``shipment.<status>`` when it changes; deliver the seller order when
+    its last parcel arrives.
+    """
+    order_lock(order_id=shipment.seller_order.order_id)
+    seller_order = SellerOrder.objects.select_for_update().get(pk=shipment.seller_order_id)
+    locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    TrackingEvent.objects.bulk_create(
+        [
+            TrackingEvent(
+                shipment=locked,
+                event_id=scan.event_id,
+                code=scan.code,
+                status=scan.status,
+                description=scan.description[:200],
+                location=scan.location[:120],
+                occurred_at=scan.occurred_at,
+                source=source,
+            )
+            for scan in scans
+        ],
+        ignore_conflicts=True,
+    )
+    if locked.status not in FINAL:
+        _advance(locked, seller_order)
+    _sync(shipment, locked)
+    return locked
+
+
+def _advance(locked: Shipment, seller_order: SellerOrder) -> None:
+    latest = _latest_status(locked)
+    if latest is None or latest.status == locked.status:
+        return
+    fields = ["status", "status_changed_at"]
+    locked.status, locked.status_changed_at = latest.status, latest.occurred_at
+    if locked.picked_up_at is None:
+        first = locked.tracking_events.exclude(status=ST.LABEL_CREATED).order_by("occurred_at").first()
+        locked.picked_up_at = first.occurred_at if first else None
+        fields.append("picked_up_at")
+    if latest.status == ST.DELIVERED:
+        locked.delivered_at = latest.occurred_at
+        fields.append("delivered_at")
+    locked.save(update_fields=fields)
+    events.emit(
+        f"shipment.{locked.status}",
+        shipment_id=locked.pk,
+        seller_order_id=seller_order.pk,
+        order_id=seller_order.order_id,
+    )
+    if latest.status == ST.DELIVERED:
+        _deliver_if_complete(seller_order)
+
+
+def _deliver_if_complete(seller_order: SellerOrder) -> None:
+    if seller_order.status != SS.SHIPPED:
+        return
+    parcels = list(seller_order.shipments.exclude(status=ST.VOIDED).values_list("status", "delivered_at"))
+    if parcels and all(status == ST.DELIVERED for status, _ in parcels):
+        seller_order_transition(
+            seller_order=seller_order,
+            to=SS.DELIVERED,
+            message="Every parcel delivered.",
+            at=max(at for _, at in parcels),
+        )
+
+
+def shipment_track(*, shipment: Shipment) -> Shipment:
+    """Pull the parcel's scans from its carrier and record them."""
+    report = carrier_get(shipment.carrier).track(tracking_number=shipment.tracking_number)
+    with transaction.atomic():
+        recorded = shipment_record_scans(
+            shipment=shipment, scans=report.events, source=TrackingEvent.Source.POLL
+        )
+        Shipment.objects.filter(pk=shipment.pk).update(last_tracked_at=timezone.now())
+    return recorded
+
+
+def shipments_track_open(*, limit: int = 500) -> int:
+    """Refresh the parcels not yet delivered, least recently tracked first; return how many."""
+    open_shipments = Shipment.objects.filter(status__in=OPEN_SHIPMENT_STATUSES).select_related("seller_order")
+    count = 0
+    for shipment in open_shipments.order_by("last_tracked_at", "pk")[:limit]:
+        try:
+            shipment_track(shipment=shipment)
+        except CarrierError:
+            continue
+        count += 1
+    return count
+
+
+@transaction.atomic
+def carrier_webhook_receive(*, carrier: str, body: bytes, headers: dict[str, str]) -> int:
+    """Verify and record a carrier webhook; return the number of scans it carried.
+
+    Raise ``WebhookRejected`` (nothing recorded) for a bad signature, a bad
+    body, or a parcel we did not ship.
+    """
+    try:
+        adapter = carrier_get(carrier)
+    except CarrierError as error:
+        raise WebhookRejected(error.message) from None
+    scans = adapter.webhook_parse(body=body, headers=headers)
+    by_parcel: dict[str, list[ScanEvent]] = defaultdict(list)
+    for scan in scans:
+        by_parcel[scan.tracking_number].append(scan)
+    shipments = {
+        s.tracking_number: s
+        for s in Shipment.objects.filter(
+            carrier=adapter.code, tracking_number__in=list(by_parcel)
+        ).select_related("seller_order")
+    }
+    unknown = sorted(set(by_parcel) - set(shipments))
+    if unknown:
+        raise WebhookRejected(f"No parcel {unknown[0]} was shipped with {adapter.name}.")
+    for number in sorted(by_parcel):
+        shipment_record_scans(
+            shipment=shipments[number], scans=by_parcel[number], source=TrackingEvent.Source.WEBHOOK
+        )
+    return len(scans)

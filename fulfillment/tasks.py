@@ -1,0 +1,11 @@
+"""Celery tasks of ``fulfillment``: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from fulfillment.shipments import shipments_track_open
+
+
+@shared_task(acks_late=True)
+def shipments_track_open_task(limit: int = 500) -> int:
+    """Pull the scans of the parcels not yet delivered (beat, every 30 minutes)."""
+    return shipments_track_open(limit=limit)

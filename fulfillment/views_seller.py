@@ -1,0 +1,145 @@
+"""The seller's shipping pages: orders to ship, one order's parcels, labels, voiding.
+
+A first, minimal piece of Seller Central (issue 10 builds the rest). Every
+read goes through a selector scoped to the member's seller; another seller's
+order or parcel is a 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from fulfillment.carriers import carrier_get
+from fulfillment.carriers.base import Parcel
+from fulfillment.models import Shipment, Warehouse
+from fulfillment.selectors import (
+    seller_for_member,
+    seller_order_get_for_seller,
+    seller_order_list_to_ship,
+    shipment_get_for_seller,
+    units_waiting_by_warehouse,
+)
+from fulfillment.shipments import ParcelSpec, order_address, shipment_create, shipment_void, warehouse_address
+from marketplace.core.errors import ApplicationError
+from orders.models import SellerOrder
+
+
+class SellerMemberMixin(LoginRequiredMixin):
+    """Only members of a seller get in; ``self.seller`` is their seller."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.seller = seller_for_member(user=request.user)
+        if self.seller is None:
+            raise Http404("You do not work for a seller.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def seller_order(self, number: str) -> SellerOrder:
+        try:
+            return seller_order_get_for_seller(seller=self.seller, number=number)
+        except SellerOrder.DoesNotExist:
+            raise Http404("No such order.") from None
+
+    def shipment(self, pk: int) -> Shipment:
+        try:
+            return shipment_get_for_seller(seller=self.seller, pk=pk)
+        except Shipment.DoesNotExist:
+            raise Http404("No such parcel.") from None
+
+
+class ShippingQueueView(SellerMemberMixin, ListView):
+    template_name = "fulfillment/seller/shipping_queue.html"
+    context_object_name = "seller_orders"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return seller_order_list_to_ship(seller=self.seller)
+
+
+def _int(value: str, default: int = 0) -> int:
+    value = (value or "").strip()
+    if not value.isdigit() or len(value) > 7:
+        raise ApplicationError(f"{value!r} is not a whole number." if value else "A number is missing.")
+    return int(value) if value else default
+
+
+class ShippingOrderView(SellerMemberMixin, TemplateView):
+    template_name = "fulfillment/seller/shipping_order.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        seller_order = kwargs.get("seller_order") or self.seller_order(self.kwargs["number"])
+        lines = {line.pk: line for line in seller_order.lines.all()}
+        groups = []
+        for warehouse, waiting in units_waiting_by_warehouse(seller_order=seller_order):
+            rates = carrier_get("sandbox").rates(
+                ship_from=warehouse_address(warehouse),
+                ship_to=order_address(seller_order.order),
+                parcel=Parcel(1000, 30, 20, 10),
+            )
+            groups.append(
+                {
+                    "warehouse": warehouse,
+                    "lines": [(lines[pk], units) for pk, units in waiting.items()],
+                    "rates": rates,
+                }
+            )
+        context.update(seller=self.seller, seller_order=seller_order, groups=groups)
+        return context
+
+    def post(self, request, number):
+        seller_order = self.seller_order(number)
+        try:
+            warehouse = Warehouse.objects.get(pk=_int(request.POST.get("warehouse")), seller=self.seller)
+            quantities = {
+                line.pk: _int(request.POST.get(f"qty-{line.pk}", "0") or "0")
+                for line in seller_order.lines.all()
+            }
+            parcel = ParcelSpec(
+                weight_grams=_int(request.POST.get("weight_grams")),
+                length_cm=_int(request.POST.get("length_cm")),
+                width_cm=_int(request.POST.get("width_cm")),
+                height_cm=_int(request.POST.get("height_cm")),
+            )
+            shipment = shipment_create(
+                seller_order=seller_order,
+                warehouse=warehouse,
+                quantities=quantities,
+                parcel=parcel,
+                service=request.POST.get("service", "ground")[:40],
+                actor=request.user,
+            )
+        except Warehouse.DoesNotExist:
+            messages.error(request, "Choose one of your warehouses.")
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, f"Label bought: {shipment.service_name} {shipment.tracking_number}.")
+        return redirect(reverse("seller:shipping-order", kwargs={"number": number}))
+
+
+class ShipmentLabelView(SellerMemberMixin, View):
+    def get(self, request, pk):
+        shipment = self.shipment(pk)
+        response = HttpResponse(bytes(shipment.label.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="label-{shipment.tracking_number}.pdf"'
+        return response
+
+
+class ShipmentVoidView(SellerMemberMixin, View):
+    def post(self, request, pk):
+        shipment = self.shipment(pk)
+        try:
+            shipment_void(shipment=shipment, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, f"Label {shipment.tracking_number} voided; the units wait to ship again."
+            )
+        return redirect(reverse("seller:shipping-order", kwargs={"number": shipment.seller_order.number}))
