@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
 from orders import admin_tax  # noqa: F401  (registers the tax rates)
-from orders.lifecycle import order_cancel, seller_order_transition
+from orders.lifecycle import order_cancel
 from orders.models import Cart, CartLine, Order, OrderEvent, OrderLine, SellerOrder
 
 
@@ -203,7 +203,6 @@ class SellerOrderAdmin(admin.ModelAdmin):
     search_fields = ["=number", "=order__number", "seller__name"]
     show_facets = admin.ShowFacets.NEVER
     inlines = [OrderLineInline, SellerOrderEventInline]
-    actions = ["mark_shipped", "mark_delivered"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in SellerOrder._meta.fields]
@@ -213,29 +212,6 @@ class SellerOrderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def _move(self, request, queryset, to: str) -> None:
-        done = []
-        for seller_order in queryset.order_by("order_id", "pk"):
-            try:
-                seller_order_transition(
-                    seller_order=seller_order, to=to, actor=request.user, message="By staff."
-                )
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-                continue
-            done.append(seller_order.number)
-        if done:
-            label = SellerOrder.Status(to).label.lower()
-            self.message_user(request, f"Marked {label}: {', '.join(done)}.", messages.SUCCESS)
-
-    @admin.action(description="Mark selected as shipped", permissions=["change"])
-    def mark_shipped(self, request, queryset):
-        self._move(request, queryset, SellerOrder.Status.SHIPPED)
-
-    @admin.action(description="Mark selected as delivered", permissions=["change"])
-    def mark_delivered(self, request, queryset):
-        self._move(request, queryset, SellerOrder.Status.DELIVERED)
 
 
 class CartLineInline(ReadOnlyInline):

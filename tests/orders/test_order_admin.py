@@ -5,7 +5,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from fulfillment.models import Stock
-from orders.lifecycle import order_mark_paid
+from orders.lifecycle import order_mark_paid, seller_order_transition
 from orders.models import Order, SellerOrder
 from tests.accounts.factories import UserFactory
 from tests.fulfillment.factories import StockFactory
@@ -101,11 +101,7 @@ def test_cancel_action_asks_for_a_reason_then_cancels_through_the_service(staff_
 def test_cancel_action_reports_orders_it_cannot_cancel(staff_client, stocks):
     order = place(stocks)
     order_mark_paid(order=order, payment_reference="pi_1", amount=order.total_amount)
-    staff_client.post(
-        reverse("admin:orders_sellerorder_changelist"),
-        {"action": "mark_shipped", "_selected_action": [order.seller_orders.first().pk]},
-        follow=True,
-    )
+    seller_order_transition(seller_order=order.seller_orders.first(), to=SellerOrder.Status.SHIPPED)
 
     response = staff_client.post(
         reverse(CHANGELIST),
@@ -119,31 +115,13 @@ def test_cancel_action_reports_orders_it_cannot_cancel(staff_client, stocks):
     assert Order.objects.get(pk=order.pk).status == Order.Status.PAID
 
 
-def test_seller_order_actions_move_through_the_state_machine(staff_client, stocks):
+def test_staff_cannot_mark_seller_orders_shipped_or_delivered_without_a_parcel(staff_client, stocks):
     order = place(stocks)
     order_mark_paid(order=order, payment_reference="pi_1", amount=order.total_amount)
-    seller_orders = list(order.seller_orders.all())
-    url = reverse("admin:orders_sellerorder_changelist")
-    ids = [s.pk for s in seller_orders]
 
-    staff_client.post(url, {"action": "mark_shipped", "_selected_action": ids}, follow=True)
-    response = staff_client.post(url, {"action": "mark_delivered", "_selected_action": ids}, follow=True)
+    response = staff_client.get(reverse("admin:orders_sellerorder_changelist"))
 
-    assert set(SellerOrder.objects.values_list("status", flat=True)) == {SellerOrder.Status.DELIVERED}
-    assert Order.objects.get(pk=order.pk).status == Order.Status.COMPLETED
-    numbers = ", ".join(s.number for s in seller_orders)
-    assert messages_of(response) == [("success", f"Marked delivered: {numbers}.")]
-
-
-def test_a_refused_seller_order_move_is_reported(staff_client, stocks):
-    seller_order = place(stocks).seller_orders.first()
-
-    response = staff_client.post(
-        reverse("admin:orders_sellerorder_changelist"),
-        {"action": "mark_delivered", "_selected_action": [seller_order.pk]},
-        follow=True,
-    )
-
-    assert messages_of(response) == [
-        ("error", f"Seller order {seller_order.number} is awaiting payment and cannot be delivered.")
-    ]
+    actions = response.context["cl"].model_admin.get_actions(response.wsgi_request)
+    assert response.status_code == 200
+    assert "mark_shipped" not in actions and "mark_delivered" not in actions
+    assert b"Mark selected as shipped" not in response.content
