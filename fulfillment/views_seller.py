@@ -61,11 +61,11 @@ class ShippingQueueView(SellerMemberMixin, ListView):
         return seller_order_list_to_ship(seller=self.seller)
 
 
-def _int(value: str, default: int = 0) -> int:
+def _int(value: str | None) -> int:
     value = (value or "").strip()
     if not value.isdigit() or len(value) > 7:
         raise ApplicationError(f"{value!r} is not a whole number." if value else "A number is missing.")
-    return int(value) if value else default
+    return int(value)
 
 
 class ShippingOrderView(SellerMemberMixin, TemplateView):

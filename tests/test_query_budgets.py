@@ -70,7 +70,7 @@ BUDGETS: dict[str, Budget] = {
     "order-list":            Budget("/orders/", "shopper", 6, 4),
     "order-detail":          Budget("/orders/{order}/", "shopper", 9, 7),
     "pay":                   Budget("/pay/{order}/", "shopper", 5, 3),
-    "account-overview":      Budget("/account/", "shopper", 5, 3),
+    "account-overview":      Budget("/account/", "shopper", 6, 4),
     "admin-product-list":    Budget("/admin/catalog/product/", "staff", 7, 5),
     "admin-offer-list":      Budget("/admin/catalog/offer/", "staff", 6, 4),
     "admin-order-list":      Budget("/admin/orders/order/", "staff", 9, 7),

@@ -14,6 +14,8 @@ class AccountOverviewView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["addresses"] = selectors.address_list(user=self.request.user)
+        # A reverse relation, not an import: accounts sits below sellers.
+        context["works_for_a_seller"] = self.request.user.seller_memberships.exists()
         return context
 
 

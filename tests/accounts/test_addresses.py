@@ -63,8 +63,8 @@ def test_overview_lists_only_the_users_addresses_default_first(client, user):
 def test_overview_query_count_does_not_grow_with_addresses(client, user, django_assert_num_queries, rows):
     AddressFactory.create_batch(rows, user=user)
 
-    # session, user, the storefront's category navigation, addresses.
-    with django_assert_num_queries(4):
+    # session, user, the storefront's category navigation, addresses, seller membership.
+    with django_assert_num_queries(5):
         response = client.get(reverse("accounts:overview"))
 
     assert len(response.context["addresses"]) == rows

@@ -1,5 +1,6 @@
 """A paid order of one seller with stock in two warehouses, ready to ship."""
 
+from datetime import date, timedelta
 from decimal import Decimal
 
 from orders.lifecycle import order_mark_paid
@@ -23,6 +24,11 @@ def paid_order(*, quantities=(2, 1), on_hand=10, second_warehouse=False):
         for offer in offers:
             StockFactory(offer=offer, warehouse=other, on_hand=on_hand)
     order = order_build(user=UserFactory(), parts=[list(zip(offers, quantities, strict=True))])
+    # The promise checkout would have made: a business day five or more days from now.
+    promised = date.today() + timedelta(days=5)
+    while promised.weekday() >= 5:
+        promised += timedelta(days=1)
+    order.seller_orders.update(promised_from=promised - timedelta(days=1), promised_to=promised)
     order_mark_paid(order=order, payment_reference="pi_ship", amount=order.total_amount)
     order.refresh_from_db()
     return order, order.seller_orders.get(), warehouse, stocks

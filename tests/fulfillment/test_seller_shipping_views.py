@@ -61,6 +61,8 @@ def test_a_shopper_and_another_sellers_member_get_404(client, shop):
 
 def test_the_owner_ships_from_the_form_and_downloads_the_label(client, shop):
     client.force_login(shop["owner"])
+    account = client.get(reverse("accounts:overview")).content.decode()
+    assert reverse("seller:shipping-queue") in account
     queue = client.get(urls(shop)[0])
     assert shop["seller_order"].number in queue.content.decode()
 

@@ -202,8 +202,7 @@ def test_the_sandbox_carrier_drives_an_order_from_paid_to_delivered_without_slee
     assert shipment.delivered_at is not None and shipment.picked_up_at < shipment.delivered_at
     assert (seller_order.status, seller_order.delivered_at) == (SS.DELIVERED, shipment.delivered_at)
     assert order.status == Order.Status.COMPLETED
-    if seller_order.promised_to:
-        assert shipment.delivered_at.date() <= seller_order.promised_to
+    assert shipment.delivered_at.date() == seller_order.promised_to
     subjects = [message.subject for message in mail.outbox]
     assert [subject for subject in subjects if "parcel" in subject] == [
         "Your Marketplace parcel from Parcel Co has shipped",
@@ -290,8 +289,7 @@ def test_a_late_parcel_is_delivered_after_the_promise():
     shipment.refresh_from_db()
     seller_order.refresh_from_db()
     assert shipment.status == Shipment.Status.DELIVERED
-    if seller_order.promised_to:
-        assert shipment.delivered_at.date() > seller_order.promised_to
+    assert shipment.delivered_at.date() > seller_order.promised_to
 
 
 def test_the_shopper_sees_the_parcel_and_its_scans_on_the_order_page(client):
@@ -305,4 +303,16 @@ def test_the_shopper_sees_the_parcel_and_its_scans_on_the_order_page(client):
 
     assert shipment.tracking_number in page
     assert "Delivered" in page
+    assert "later than promised" not in page
     assert "Picked up" in page
+
+
+def test_the_order_page_says_when_a_parcel_arrived_late(client):
+    order, seller_order, warehouse, stocks = paid_order(quantities=(1,))
+    shipment = ship(seller_order, warehouse, {lines_of(seller_order)[0].pk: 1})
+    sandbox_parcel_replan(tracking_number=shipment.tracking_number, scenario="late")
+    sandbox_clock_advance(seconds=20 * 86400)
+    shipments_track_open()
+    client.force_login(order.user)
+
+    assert "later than promised" in client.get(order.get_absolute_url()).content.decode()
