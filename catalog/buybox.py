@@ -4,6 +4,12 @@ The winner is the lowest landed price (price + shipping) among active offers
 that have stock available and whose seller is approved. Ties go to the seller
 with the higher rating, then to the faster handling time, then to the older
 offer, so the result is deterministic.
+
+A seller past a threshold of its scorecard (``Seller.buy_box_eligible`` false,
+kept by ``fulfillment.scorecard``; docs/decisions/0052-seller-scorecard.md)
+ranks after every eligible offer, whatever its price: it holds the buy box
+only when no eligible seller can sell the item. The flag is read, never
+recomputed here.
 """
 
 from __future__ import annotations
@@ -30,6 +36,8 @@ class Candidate:
     seller_rating: Decimal
     handling_days: int
     is_active: bool = True
+    # The seller's scorecard is within its thresholds (a stored flag, see the module docstring).
+    buy_box_eligible: bool = True
 
 
 def is_eligible(candidate: Candidate) -> bool:
@@ -37,7 +45,13 @@ def is_eligible(candidate: Candidate) -> bool:
 
 
 def rank_key(candidate: Candidate) -> tuple:
-    return (candidate.landed_price, -candidate.seller_rating, candidate.handling_days, candidate.offer_id)
+    return (
+        not candidate.buy_box_eligible,
+        candidate.landed_price,
+        -candidate.seller_rating,
+        candidate.handling_days,
+        candidate.offer_id,
+    )
 
 
 def buy_box_winner(candidates: Iterable[Candidate]) -> Candidate | None:
@@ -65,6 +79,7 @@ def candidate_from_offer(offer: Offer) -> Candidate:
         seller_rating=offer.seller.rating_average,
         handling_days=offer.handling_days,
         is_active=offer.is_active,
+        buy_box_eligible=offer.seller.buy_box_eligible,
     )
 
 

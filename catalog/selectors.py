@@ -284,6 +284,7 @@ def product_offers(*, product_ids) -> list[Offer]:
             "seller__status",
             "seller__rating_average",
             "seller__rating_count",
+            "seller__buy_box_eligible",
         )
         .order_by(F("price_amount") + F("shipping_amount"), "id")
     )

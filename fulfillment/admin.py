@@ -313,8 +313,16 @@ class TrackingEventInline(admin.TabularInline):
 class ShipmentAdmin(admin.ModelAdmin):
     """Parcels, read-only: they change through the seller's shipping page and the carrier's scans."""
 
-    list_display = ["tracking_number", "carrier", "service_name", "seller_order", "status", "created_at"]
-    list_filter = ["status", "carrier"]
+    list_display = [
+        "tracking_number",
+        "carrier",
+        "service_name",
+        "seller_order",
+        "direction",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["status", "direction", "carrier"]
     list_select_related = ["seller_order"]
     list_per_page = 100
     search_fields = ["=tracking_number", "=seller_order__number", "=seller_order__order__number"]
@@ -342,3 +350,7 @@ class ShipmentAdmin(admin.ModelAdmin):
                 continue
             done += 1
         self.message_user(request, f"Refreshed {done} parcel(s).", messages.SUCCESS)
+
+
+import fulfillment.admin_returns  # noqa: E402,F401  (returns and return policies)
+import fulfillment.admin_scorecard  # noqa: E402,F401  (the seller scorecard)

@@ -6,6 +6,11 @@ class FulfillmentConfig(AppConfig):
     verbose_name = "Fulfillment"
 
     def ready(self):
-        from fulfillment import notifications
+        from fulfillment import notifications, returns, scorecard
+        from marketplace.core import events
 
         notifications.register()
+        # A return parcel's delivery scan receives the return (same transaction as the scan).
+        events.subscribe("return_shipment.delivered", returns.return_parcel_delivered)
+        # The seller scorecard: chargebacks as defects, the warning e-mail (fulfillment/scorecard.py).
+        scorecard.register()

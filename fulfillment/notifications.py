@@ -2,13 +2,16 @@
 
 ``shipment.shipped``, ``shipment.out_for_delivery``, ``shipment.delivered``
 and ``shipment.exception`` each send one e-mail (HTML and text) built from
-``orders/email/shipment_update_*``.
+``orders/email/shipment_update_*``. Every state of a return
+(``return.requested`` ... ``return.refunded``) sends one built from
+``orders/email/return_update_*``.
 """
 
 from django.db.models import Prefetch
 
-from fulfillment.models import Shipment, ShipmentLine, TrackingEvent
+from fulfillment.models import ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
 from marketplace.core import events
+from marketplace.core.money import format_money
 from orders.models import Order
 from orders.notifications import order_email_send
 
@@ -20,11 +23,45 @@ HEADLINES = {
 }
 
 
+RETURN_HEADLINES = {
+    "requested": "sent to the seller",
+    "approved": "approved, send it back",
+    "rejected": "not accepted by the seller",
+    "received": "received by the seller",
+    "refunded": "refunded",
+}
+
+
 def register() -> None:
     for status in HEADLINES:
         events.subscribe_async(
             f"shipment.{status}", f"fulfillment.notifications.shipment_{status}_email_send"
         )
+    for status in RETURN_HEADLINES:
+        events.subscribe_async(f"return.{status}", "fulfillment.notifications.return_email_send")
+
+
+def return_email_send(*, return_id: int, status: str, **payload) -> None:
+    """One e-mail per state of a return (the state of the event, not the one now), saying what comes next."""
+    rma = (
+        ReturnRequest.objects.select_related("seller_order__seller", "shipment")
+        .prefetch_related(
+            Prefetch("lines", queryset=ReturnLine.objects.select_related("line").order_by("pk"))
+        )
+        .get(pk=return_id)
+    )
+    order = Order.objects.select_related("user").get(pk=rma.seller_order.order_id)
+    order_email_send(
+        order=order,
+        template="return_update",
+        extra={
+            "return": rma,
+            "status": status,
+            "headline": RETURN_HEADLINES[status],
+            "return_lines": list(rma.lines.all()),
+            "refund_amount": format_money(rma.refund_amount, order.currency) if rma.refund_amount else "",
+        },
+    )
 
 
 def _send(shipment_id: int, status: str) -> None:

@@ -40,9 +40,9 @@ def seller_order_get_for_seller(*, seller: Seller, number: str) -> SellerOrder:
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),
             Prefetch(
                 "shipments",
-                queryset=Shipment.objects.select_related("warehouse").prefetch_related(
-                    Prefetch("lines", queryset=ShipmentLine.objects.select_related("line"))
-                ),
+                queryset=Shipment.objects.filter(direction=Shipment.Direction.OUTBOUND)
+                .select_related("warehouse")
+                .prefetch_related(Prefetch("lines", queryset=ShipmentLine.objects.select_related("line"))),
             ),
         )
         .get()

@@ -47,6 +47,7 @@ _RANK = {
     ST.VOIDED: 3,
 }
 FINAL = frozenset({ST.DELIVERED, ST.RETURNED_TO_SENDER, ST.VOIDED})
+OUTBOUND = Shipment.Direction.OUTBOUND
 
 
 @dataclass(frozen=True)
@@ -185,20 +186,66 @@ def shipment_create(
     shipped = _ship_lines(
         lines=lines, quantities=_checked_quantities(quantities, set(lines)), warehouse=warehouse
     )
+    shipment = parcel_buy(
+        seller_order=locked,
+        warehouse=warehouse,
+        parcel=parcel,
+        service=service,
+        carrier=carrier,
+        ship_from=warehouse_address(warehouse),
+        ship_to=order_address(order),
+        actor=actor,
+    )
+    units = defaultdict(int)
+    for line, stock_id, count in shipped:
+        units[line.pk, stock_id] += count
+    ShipmentLine.objects.bulk_create(
+        ShipmentLine(shipment=shipment, line_id=line_id, stock_id=stock_id, quantity=count)
+        for (line_id, stock_id), count in sorted(units.items())
+    )
+    to = SS.SHIPPED if _units_left(locked) == 0 else SS.PARTIALLY_SHIPPED
+    if to != locked.status:
+        message = f"{carrier_get(shipment.carrier).name} {shipment.tracking_number}"
+        seller_order_transition(seller_order=locked, to=to, actor=actor, message=message)
+    _sync_seller_order(seller_order, locked)
+    events.emit("shipment.shipped", shipment_id=shipment.pk, seller_order_id=locked.pk, order_id=order.pk)
+    return shipment
+
+
+def parcel_buy(
+    *,
+    seller_order: SellerOrder,
+    warehouse: Warehouse,
+    parcel: ParcelSpec,
+    service: str,
+    carrier: str,
+    ship_from: PostalAddress,
+    ship_to: PostalAddress,
+    actor=None,
+    direction: str = Shipment.Direction.OUTBOUND,
+) -> Shipment:
+    """Buy a label from the carrier and record the parcel with it (no units, no state change).
+
+    The caller holds the seller order's lock. ``CarrierError`` from the carrier
+    propagates (it is an ``ApplicationError``) and the transaction rolls back.
+    """
     adapter = carrier_get(carrier)
+    is_return = direction == Shipment.Direction.RETURN
     label = adapter.label_create(
         request=LabelRequest(
             service=service,
-            ship_from=warehouse_address(warehouse),
-            ship_to=order_address(order),
+            ship_from=ship_from,
+            ship_to=ship_to,
             parcel=Parcel(parcel.weight_grams, parcel.length_cm, parcel.width_cm, parcel.height_cm),
-            reference=locked.number,
-            promised_by=locked.promised_to,
+            reference=seller_order.number,
+            promised_by=None if is_return else seller_order.promised_to,
+            is_return=is_return,
         )
     )
     shipment = Shipment.objects.create(
-        seller_order=locked,
+        seller_order=seller_order,
         warehouse=warehouse,
+        direction=direction,
         carrier=adapter.code,
         service=label.service,
         service_name=label.service_name,
@@ -212,20 +259,7 @@ def shipment_create(
         created_by=actor if getattr(actor, "pk", None) else None,
         status_changed_at=timezone.now(),
     )
-    units = defaultdict(int)
-    for line, stock_id, count in shipped:
-        units[line.pk, stock_id] += count
-    ShipmentLine.objects.bulk_create(
-        ShipmentLine(shipment=shipment, line_id=line_id, stock_id=stock_id, quantity=count)
-        for (line_id, stock_id), count in sorted(units.items())
-    )
     ShipmentLabel.objects.create(shipment=shipment, pdf=label.label_pdf)
-    to = SS.SHIPPED if _units_left(locked) == 0 else SS.PARTIALLY_SHIPPED
-    if to != locked.status:
-        message = f"{adapter.name} {label.tracking_number}"
-        seller_order_transition(seller_order=locked, to=to, actor=actor, message=message)
-    _sync_seller_order(seller_order, locked)
-    events.emit("shipment.shipped", shipment_id=shipment.pk, seller_order_id=locked.pk, order_id=order.pk)
     return shipment
 
 
@@ -242,6 +276,10 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
     order_lock(order_id=shipment.seller_order.order_id)
     seller_order = SellerOrder.objects.select_for_update().get(pk=shipment.seller_order_id)
     locked = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    if locked.is_return:
+        raise ApplicationError(
+            f"Parcel {locked.tracking_number} is a return label: cancel the return to void it."
+        )
     if locked.status != ST.LABEL_CREATED:
         raise ApplicationError(
             f"Parcel {locked.tracking_number} is {locked.get_status_display().lower()}: "
@@ -254,7 +292,7 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
     now = timezone.now()
     locked.status, locked.voided_at, locked.status_changed_at = ST.VOIDED, now, now
     locked.save(update_fields=["status", "voided_at", "status_changed_at"])
-    shipped_any = seller_order.shipments.exclude(status=ST.VOIDED).exists()
+    shipped_any = seller_order.shipments.filter(direction=OUTBOUND).exclude(status=ST.VOIDED).exists()
     to = SS.PARTIALLY_SHIPPED if shipped_any else SS.READY_TO_SHIP
     if to != seller_order.status:
         seller_order_transition(
@@ -328,20 +366,25 @@ def _advance(locked: Shipment, seller_order: SellerOrder) -> None:
         locked.delivered_at = latest.occurred_at
         fields.append("delivered_at")
     locked.save(update_fields=fields)
+    # A return parcel's scans are the returns module's business (it listens to return_shipment.*).
     events.emit(
-        f"shipment.{locked.status}",
+        f"{'return_shipment' if locked.is_return else 'shipment'}.{locked.status}",
         shipment_id=locked.pk,
         seller_order_id=seller_order.pk,
         order_id=seller_order.order_id,
     )
-    if latest.status == ST.DELIVERED:
+    if latest.status == ST.DELIVERED and not locked.is_return:
         _deliver_if_complete(seller_order)
 
 
 def _deliver_if_complete(seller_order: SellerOrder) -> None:
     if seller_order.status != SS.SHIPPED:
         return
-    parcels = list(seller_order.shipments.exclude(status=ST.VOIDED).values_list("status", "delivered_at"))
+    parcels = list(
+        seller_order.shipments.filter(direction=OUTBOUND)
+        .exclude(status=ST.VOIDED)
+        .values_list("status", "delivered_at")
+    )
     if parcels and all(status == ST.DELIVERED for status, _ in parcels):
         seller_order_transition(
             seller_order=seller_order,

@@ -362,3 +362,23 @@ def _stock_rows_change(moved: list[tuple[int, int]], *, sign: int) -> None:
     list(Stock.objects.select_for_update(of=("self",)).filter(pk__in=list(per_stock)).order_by("pk"))
     # on_hand and reserved move together: the units a shopper can buy, and so the pages, stay the same.
     _add_to_reserved(per_stock, sign=sign, on_hand=True)
+
+
+@transaction.atomic
+def stock_restock_units(*, offer_id: int, warehouse_id: int, quantity: int) -> Stock:
+    """Put returned units of an offer back on the shelf of a warehouse: ``on_hand`` goes up.
+
+    The stock row is created when the warehouse held none of the offer. The
+    units become available to buy, so the product's pages and buy box are
+    refreshed after commit when the offer had none left.
+    """
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise ApplicationError(f"Cannot restock {quantity!r} units.")
+    stock, _ = Stock.objects.get_or_create(offer_id=offer_id, warehouse_id=warehouse_id)
+    stock = Stock.objects.select_for_update().select_related("offer").get(pk=stock.pk)
+    was_empty = not Stock.objects.filter(offer_id=offer_id, on_hand__gt=F("reserved")).exists()
+    Stock.objects.filter(pk=stock.pk).update(on_hand=F("on_hand") + quantity, updated_at=timezone.now())
+    stock.refresh_from_db(fields=["on_hand", "reserved", "updated_at"])
+    product_id = stock.offer.product_id
+    _refresh_after_commit(changed=[product_id], crossed=[product_id] if was_empty else [])
+    return stock

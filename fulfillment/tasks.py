@@ -9,3 +9,13 @@ from fulfillment.shipments import shipments_track_open
 def shipments_track_open_task(limit: int = 500) -> int:
     """Pull the scans of the parcels not yet delivered (beat, every 30 minutes)."""
     return shipments_track_open(limit=limit)
+
+
+# The seller scorecard (fulfillment/scorecard.py).
+from fulfillment.scorecard import scorecards_recompute  # noqa: E402
+
+
+@shared_task(acks_late=True)
+def scorecards_recompute_task() -> int:
+    """Recompute every seller's scorecard and act on it (beat, hourly); safe to run twice."""
+    return scorecards_recompute()

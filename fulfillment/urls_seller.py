@@ -12,3 +12,17 @@ urlpatterns = [
     path("parcels/<int:pk>/label.pdf", views_seller.ShipmentLabelView.as_view(), name="shipment-label"),
     path("parcels/<int:pk>/void/", views_seller.ShipmentVoidView.as_view(), name="shipment-void"),
 ]
+urlpatterns += [
+    path("performance/", views_seller.SellerPerformanceView.as_view(), name="performance"),
+]
+
+# Returns (fulfillment/views_returns.py).
+from . import views_returns  # noqa: E402
+
+urlpatterns += [
+    path("returns/", views_returns.SellerReturnListView.as_view(), name="return-list"),
+    path("returns/<str:number>/", views_returns.SellerReturnView.as_view(), name="return-detail"),
+    path(
+        "returns/<str:number>/label.pdf", views_returns.SellerReturnLabelView.as_view(), name="return-label"
+    ),
+]

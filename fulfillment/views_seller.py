@@ -143,3 +143,26 @@ class ShipmentVoidView(SellerMemberMixin, View):
                 request, f"Label {shipment.tracking_number} voided; the units wait to ship again."
             )
         return redirect(reverse("seller:shipping-order", kwargs={"number": shipment.seller_order.number}))
+
+
+# The seller's scorecard (fulfillment/scorecard.py): stored figures, read-only.
+from django.conf import settings  # noqa: E402
+
+from fulfillment.scorecard import scorecard_get_for_seller, scorecard_rows  # noqa: E402
+
+
+class SellerPerformanceView(SellerMemberMixin, TemplateView):
+    """The seller's scorecard as last computed: a few queries, whatever its number of orders."""
+
+    template_name = "fulfillment/seller/performance.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        scorecard = scorecard_get_for_seller(seller=self.seller)
+        context.update(
+            seller=self.seller,
+            scorecard=scorecard,
+            rows=scorecard_rows(scorecard=scorecard) if scorecard else [],
+            min_orders=settings.SELLER_SCORECARD_MIN_ORDERS,
+        )
+        return context

@@ -21,6 +21,7 @@ urlpatterns = [
     path("pay/", include("payments.urls")),
     path("fulfillment/", include("fulfillment.urls")),
     path("seller/", include("fulfillment.urls_seller")),
+    path("returns/", include("fulfillment.urls_returns")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),

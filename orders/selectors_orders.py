@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from fulfillment.models import Shipment, TrackingEvent
+from fulfillment.models import ReturnLine, ReturnRequest, Shipment, TrackingEvent
 from orders.models import Order, OrderEvent, OrderLine, SellerOrder
 
 OS = Order.Status
@@ -33,12 +33,26 @@ def order_get(*, user, number: str) -> Order:
         .prefetch_related(
             Prefetch(
                 "seller_orders",
-                queryset=SellerOrder.objects.select_related("seller").prefetch_related(
+                queryset=SellerOrder.objects.select_related("seller__return_policy").prefetch_related(
                     Prefetch("lines", queryset=OrderLine.objects.select_related("product")),
-                    Prefetch("shipments", queryset=Shipment.objects.exclude(status=Shipment.Status.VOIDED)),
+                    Prefetch(
+                        "shipments",
+                        queryset=Shipment.objects.filter(direction=Shipment.Direction.OUTBOUND).exclude(
+                            status=Shipment.Status.VOIDED
+                        ),
+                    ),
                     Prefetch(
                         "shipments__tracking_events",
                         queryset=TrackingEvent.objects.order_by("-occurred_at", "-id"),
+                    ),
+                    Prefetch(
+                        "returns",
+                        queryset=ReturnRequest.objects.select_related("shipment").order_by(
+                            "-requested_at", "-id"
+                        ),
+                    ),
+                    Prefetch(
+                        "returns__lines", queryset=ReturnLine.objects.select_related("line").order_by("id")
                     ),
                 ),
             ),

@@ -1,12 +1,17 @@
 """The shopper's order pages: the list, one order with its timeline, cancelling."""
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from fulfillment.promises import late_shipment_ids
+from fulfillment.return_policy import return_terms, return_window_end
 from marketplace.core.errors import ApplicationError
 from orders.lifecycle import order_cancel, order_cancellable
 from orders.models import Order
@@ -38,12 +43,31 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         seller_orders = list(order.seller_orders.all())
         context["order"] = order
         context["parts"] = [
-            (seller_order, seller_order_timeline(order=order, seller_order=seller_order))
+            (
+                seller_order,
+                seller_order_timeline(order=order, seller_order=seller_order),
+                _returnable_until(seller_order),
+            )
             for seller_order in seller_orders
         ]
         context["cancellable"] = order_cancellable(order, seller_orders)
+        # The same rule as the seller scorecard's, from the prefetched parcels (no query).
+        context["late_shipment_ids"] = late_shipment_ids(seller_orders=seller_orders)
         context["awaiting_payment"] = order.status == Order.Status.PENDING_PAYMENT
         return context
+
+
+def _returnable_until(seller_order) -> datetime | None:
+    """Until when units of this part can be asked back (None: nothing delivered, or the window closed).
+
+    From the prefetched parcels and the seller's policy: no query. The return
+    form itself checks every line and unit (fulfillment.returns).
+    """
+    delivered = [s.delivered_at for s in seller_order.shipments.all() if s.delivered_at]
+    if not delivered:
+        return None
+    until = return_window_end(terms=return_terms(seller=seller_order.seller), delivered_at=max(delivered))
+    return until if until and until >= timezone.now() else None
 
 
 class OrderCancelView(LoginRequiredMixin, View):

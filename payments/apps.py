@@ -11,6 +11,7 @@ class PaymentsConfig(AppConfig):
         # Through the outbox, after the cancellation commits: the refund is a
         # provider call, kept out of the order's transaction, retried until done.
         events.subscribe_async("order.cancelled", "payments.handlers.order_cancelled_refund")
+        events.subscribe_async("return.received", "payments.handlers.return_received_refund")
         # The seller ledger (ADR 0032): postings are idempotent by key, so at-least-once is fine.
         events.subscribe_async("order.paid", "payments.ledger.order_paid_post")
         events.subscribe_async("order.released", "payments.ledger.order_paid_post")

@@ -260,6 +260,31 @@ def _line_amounts(payment: Payment, lines: dict[int, int]) -> dict[int, Decimal]
     return per_seller_order
 
 
+def refunded_shipping(*, order_id: int) -> dict[int, Decimal]:
+    """Shipping refunded so far per seller order id, from the order's refund audit rows."""
+    totals: dict[int, Decimal] = {}
+    rows = OrderEvent.objects.filter(order_id=order_id, kind=REFUND_EVENT).values_list("data", flat=True)
+    for data in rows:
+        for seller_order_id, amount in (data.get("shipping") or {}).items():
+            totals[int(seller_order_id)] = totals.get(int(seller_order_id), Decimal("0")) + Decimal(amount)
+    return totals
+
+
+def _with_shipping(payment: Payment, per_seller_order: dict[int, Decimal], shipping: Decimal) -> dict:
+    """Add ``shipping`` to the one seller order the lines belong to; refuse more than it charged."""
+    if len(per_seller_order) != 1:
+        raise RefundRefused("Shipping can only be refunded with lines of one seller.")
+    (seller_order_id,) = per_seller_order
+    seller_order = SellerOrder.objects.get(pk=seller_order_id)
+    left = seller_order.shipping_amount - refunded_shipping(order_id=payment.order_id).get(seller_order_id, 0)
+    if shipping > left:
+        raise RefundRefused(
+            f"Only {format_money(max(left, 0), payment.currency)} of the shipping of "
+            f"{seller_order.number} can still be refunded."
+        )
+    return {seller_order_id: per_seller_order[seller_order_id] + shipping}
+
+
 def _allocations(
     payment: Payment, amount: Decimal, per_seller_order: dict[int, Decimal] | None
 ) -> dict[int, Decimal]:
@@ -295,6 +320,7 @@ def _record(
     idempotency_key: str,
     provider_refund_id: str,
     lines: dict[int, int] | None,
+    shipping: dict[int, Decimal] | None = None,
 ) -> Refund:
     """Write the refund, its allocations and audit row, update the payment, emit the event."""
     actor = actor if getattr(actor, "pk", None) else None
@@ -320,6 +346,7 @@ def _record(
             "payment": payment.provider_payment_id,
             "amount": str(amount),
             "lines": {str(line_id): quantity for line_id, quantity in sorted((lines or {}).items())},
+            "shipping": {str(pk): str(amount) for pk, amount in sorted((shipping or {}).items())},
             "allocations": {str(pk): str(share) for pk, share in sorted(allocations.items())},
         },
     )
@@ -343,11 +370,16 @@ def refund_create(
     payment: Payment,
     amount: Decimal | None = None,
     lines: dict[int, int] | None = None,
+    shipping_amount: Decimal | None = None,
     reason: str,
     actor,
     idempotency_key: str,
 ) -> Refund:
     """Refund ``amount`` of ``payment``, or the units ``lines`` maps (order line id -> quantity).
+
+    With ``lines`` of one seller order, ``shipping_amount`` refunds that much of
+    its shipping charge too (a return the seller is at fault for), never more
+    than the charge less the shipping refunded before.
 
     The same ``idempotency_key`` returns the refund already made (and refuses
     it when asked for a different amount or other lines). Raise
@@ -369,6 +401,9 @@ def refund_create(
         )
     amount = _checked_amount(amount) if amount is not None else None
     lines = _checked_lines(lines) if lines else None
+    if shipping_amount is not None and lines is None:
+        raise RefundRefused("Shipping is refunded only together with the lines it carried.")
+    shipping_amount = _checked_amount(shipping_amount) if shipping_amount is not None else None
 
     payment = _lock(payment.pk)
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
@@ -376,8 +411,12 @@ def refund_create(
         return _same_request(existing, payment=payment, amount=amount, lines=lines)
     _checked_captured(payment)
     per_seller_order = None
+    shipping = None
     if lines is not None:
         per_seller_order = _line_amounts(payment, lines)
+        if shipping_amount is not None:
+            per_seller_order = _with_shipping(payment, per_seller_order, shipping_amount)
+            shipping = {next(iter(per_seller_order)): shipping_amount}
         amount = sum(per_seller_order.values(), Decimal("0.00"))
     _checked_remaining(payment, amount)
     allocations = _allocations(payment, amount, per_seller_order)
@@ -401,6 +440,7 @@ def refund_create(
         idempotency_key=idempotency_key,
         provider_refund_id=provider_refund.id,
         lines=lines,
+        shipping=shipping,
     )
 
 

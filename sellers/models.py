@@ -29,6 +29,11 @@ class Seller(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     approved_at = models.DateTimeField(null=True, blank=True)
+    buy_box_eligible = models.BooleanField(
+        default=True,
+        help_text="Kept by the seller scorecard (fulfillment.scorecard): false while a "
+        "performance figure is past its threshold, so its offers cannot win the buy box.",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -68,7 +68,7 @@ BUDGETS: dict[str, Budget] = {
     "cart":                  Budget("/cart/", "shopper", 5, 4),
     "checkout":              Budget("/checkout/", "shopper", 11, 8),
     "order-list":            Budget("/orders/", "shopper", 6, 4),
-    "order-detail":          Budget("/orders/{order}/", "shopper", 9, 7),
+    "order-detail":          Budget("/orders/{order}/", "shopper", 10, 8),
     "pay":                   Budget("/pay/{order}/", "shopper", 5, 3),
     "account-overview":      Budget("/account/", "shopper", 6, 4),
     "admin-product-list":    Budget("/admin/catalog/product/", "staff", 7, 5),

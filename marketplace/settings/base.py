@@ -226,6 +226,11 @@ CARRIER_SANDBOX_WEBHOOK_SECRET = env.str(
 CARRIER_SANDBOX_LATE_SHARE = env.float("CARRIER_SANDBOX_LATE_SHARE", default=0.08)
 CARRIER_SANDBOX_EXCEPTION_SHARE = env.float("CARRIER_SANDBOX_EXCEPTION_SHARE", default=0.03)
 
+# Returns: the defaults for sellers without a return policy of their own (fulfillment.ReturnPolicy).
+RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
+RETURN_SHIPPING_REFUND = env.str("RETURN_SHIPPING_REFUND", default="seller_fault")  # always | never
+RETURN_LABEL_SERVICE = env.str("RETURN_LABEL_SERVICE", default="ground")
+
 # Search (the search issue builds the backends).
 SEARCH_BACKEND = env("SEARCH_BACKEND")
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
@@ -301,4 +306,24 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"pgserver": {"level": "WARNING"}},
+}
+
+# Seller scorecard (fulfillment/scorecard.py, docs/scorecard.md). A figure at or past its
+# threshold (below it for valid tracking) takes the seller out of the buy box. Amazon's
+# defaults; a figure counts only once it covers SELLER_SCORECARD_MIN_ORDERS orders (or parcels).
+SELLER_SCORECARD_THRESHOLDS = {
+    "order_defect_rate": Decimal(env.str("SELLER_SCORECARD_MAX_DEFECT_RATE", default="0.01")),
+    "cancellation_rate": Decimal(env.str("SELLER_SCORECARD_MAX_CANCELLATION_RATE", default="0.025")),
+    "late_shipment_rate": Decimal(env.str("SELLER_SCORECARD_MAX_LATE_SHIPMENT_RATE", default="0.04")),
+    "valid_tracking_rate": Decimal(env.str("SELLER_SCORECARD_MIN_VALID_TRACKING_RATE", default="0.95")),
+}
+SELLER_SCORECARD_MIN_ORDERS = env.int("SELLER_SCORECARD_MIN_ORDERS", default=10)
+# Days a seller may stay past a threshold before it is proposed to staff for suspension.
+SELLER_SCORECARD_GRACE_DAYS = env.int("SELLER_SCORECARD_GRACE_DAYS", default=14)
+# A parcel counts for valid tracking once its label is this old (time for the first carrier scan).
+SELLER_SCORECARD_TRACKING_GRACE_HOURS = env.int("SELLER_SCORECARD_TRACKING_GRACE_HOURS", default=48)
+CELERY_BEAT_SCHEDULE["fulfillment-scorecards-recompute"] = {
+    "task": "fulfillment.tasks.scorecards_recompute_task",
+    "schedule": crontab(minute=15),
+    "options": {"expires": 50 * 60},
 }

@@ -295,6 +295,7 @@ def test_a_late_parcel_is_delivered_after_the_promise():
 def test_the_shopper_sees_the_parcel_and_its_scans_on_the_order_page(client):
     order, seller_order, warehouse, stocks = paid_order(quantities=(1,))
     shipment = ship(seller_order, warehouse, {lines_of(seller_order)[0].pk: 1})
+    sandbox_parcel_replan(tracking_number=shipment.tracking_number, scenario="on_time")
     sandbox_clock_advance(seconds=12 * 86400)
     shipments_track_open()
     client.force_login(order.user)

@@ -125,7 +125,7 @@ def test_the_order_page_has_a_timeline_per_seller(client, shopper, order):
     response = client.get(order.get_absolute_url())
 
     timelines = [
-        [(step.label, step.done, step.current) for step in steps] for _, steps in response.context["parts"]
+        [(step.label, step.done, step.current) for step in steps] for _, steps, _until in response.context["parts"]
     ]
     assert timelines == [
         [
@@ -150,8 +150,9 @@ def test_the_order_page_query_count_is_fixed(client, shopper, order, django_asse
     client.force_login(shopper)
     client.get(order.get_absolute_url())  # warm the navigation cache
 
-    # session, user, order, seller orders (with sellers), lines (with products), parcels, events
-    with django_assert_num_queries(7):
+    # session, user, order, seller orders (with sellers and return policies), lines (with products),
+    # parcels, returns, events
+    with django_assert_num_queries(8):
         client.get(order.get_absolute_url())
 
 
