@@ -352,5 +352,6 @@ class ShipmentAdmin(admin.ModelAdmin):
         self.message_user(request, f"Refreshed {done} parcel(s).", messages.SUCCESS)
 
 
+import fulfillment.admin_claims  # noqa: E402,F401  (claims, decided by staff)
 import fulfillment.admin_returns  # noqa: E402,F401  (returns and return policies)
 import fulfillment.admin_scorecard  # noqa: E402,F401  (the seller scorecard)

@@ -524,4 +524,52 @@ class ReturnLine(models.Model):
         return f"{self.quantity} x line {self.line_id} in {self.return_request_id}"
 
 
+class Claim(models.Model):
+    """A shopper asks the marketplace to step in (A-to-z style); staff decide it in the admin.
+
+    Written only through ``fulfillment.claims``. A granted claim is refunded by
+    the marketplace (``payments``) and charged back to the seller's ledger, as
+    every refund of a seller order is.
+    """
+
+    class Reason(models.TextChoices):
+        NOT_ARRIVED = "not_arrived", "It has not arrived, and the promised date has passed"
+        RETURN_NOT_REFUNDED = "return_not_refunded", "I returned it and have not been refunded"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Being looked at by our staff"
+        GRANTED = "granted", "Granted: refunded by the marketplace"
+        DENIED = "denied", "Denied"
+
+    number = models.CharField(max_length=32, unique=True)
+    seller_order = models.ForeignKey("orders.SellerOrder", on_delete=models.PROTECT, related_name="claims")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="claims")
+    reason = models.CharField(max_length=24, choices=Reason.choices)
+    description = models.CharField(max_length=1000, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    staff_note = models.CharField(max_length=500, blank=True, help_text="Told to the shopper.")
+    refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    refund_reference = models.CharField(max_length=40, blank=True)
+    refund_error = models.CharField(max_length=300, blank=True)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    refunded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["status", "opened_at"], name="claim_status_idx")]
+        constraints = [
+            # One claim at a time per seller order: a second one waits for the first's decision.
+            models.UniqueConstraint(
+                fields=["seller_order"], condition=Q(status="open"), name="one_open_claim_per_seller_order"
+            ),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
 from fulfillment.models_scorecard import OrderDefect, SellerScorecard, SellerScorecardWindow  # noqa: E402,F401

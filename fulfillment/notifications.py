@@ -9,7 +9,7 @@ and ``shipment.exception`` each send one e-mail (HTML and text) built from
 
 from django.db.models import Prefetch
 
-from fulfillment.models import ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
+from fulfillment.models import Claim, ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
 from marketplace.core import events
 from marketplace.core.money import format_money
 from orders.models import Order
@@ -39,6 +39,26 @@ def register() -> None:
         )
     for status in RETURN_HEADLINES:
         events.subscribe_async(f"return.{status}", "fulfillment.notifications.return_email_send")
+    for status in CLAIM_HEADLINES:
+        events.subscribe_async(f"claim.{status}", "fulfillment.notifications.claim_email_send")
+
+
+CLAIM_HEADLINES = {
+    "opened": "we are looking into it",
+    "granted": "decided in your favour",
+    "denied": "our decision",
+}
+
+
+def claim_email_send(*, claim_id: int, status: str, **payload) -> None:
+    """One e-mail when a claim is opened and one when staff decide it."""
+    claim = Claim.objects.select_related("seller_order__seller").get(pk=claim_id)
+    order = Order.objects.select_related("user").get(pk=claim.seller_order.order_id)
+    order_email_send(
+        order=order,
+        template="claim_update",
+        extra={"claim": claim, "status": status, "headline": CLAIM_HEADLINES[status]},
+    )
 
 
 def return_email_send(*, return_id: int, status: str, **payload) -> None:

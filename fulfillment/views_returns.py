@@ -1,4 +1,5 @@
-"""Return pages: the shopper asks for a return and prints its label; the seller decides and receives.
+"""Return and claim pages: the shopper asks for a return and prints its label, or opens a claim;
+the seller decides a return and receives it (staff decide claims in the admin).
 
 Shopper pages live under /returns/ (namespace ``returns``), the seller's under
 /seller/returns/ (namespace ``seller``). Every read is scoped to the signed-in
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
+from fulfillment.claims import claim_open, claim_options
 from fulfillment.models import ReturnRequest, Shipment, Warehouse
 from fulfillment.returns import (
     return_approve,
@@ -257,3 +259,47 @@ class SellerReturnLabelView(SellerMemberMixin, View):
         except ReturnRequest.DoesNotExist:
             raise Http404("No such return.") from None
         return _label_response(rma.shipment)
+
+
+# -- claims (fulfillment/claims.py) -----------------------------------------------
+
+
+class ClaimCreateView(LoginRequiredMixin, TemplateView):
+    """Ask the marketplace to step in; the page says which reasons apply to this order now, and why."""
+
+    template_name = "fulfillment/returns/claim_create.html"
+
+    def seller_order(self) -> SellerOrder:
+        try:
+            return seller_order_for_return(user=self.request.user, number=self.kwargs["number"])
+        except SellerOrder.DoesNotExist:
+            raise Http404("No such order.") from None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        seller_order = kwargs.get("seller_order") or self.seller_order()
+        options = claim_options(seller_order=seller_order)
+        context.update(
+            seller_order=seller_order,
+            order=seller_order.order,
+            options=options,
+            any_available=any(option.available for option in options),
+            posted=kwargs.get("posted", {}),
+        )
+        return context
+
+    def post(self, request, number):
+        seller_order = self.seller_order()
+        try:
+            claim = claim_open(
+                user=request.user,
+                seller_order=seller_order,
+                reason=request.POST.get("reason", "")[:40],
+                description=request.POST.get("description", "")[:5000],
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            context = self.get_context_data(seller_order=seller_order, posted=request.POST)
+            return self.render_to_response(context, status=400)
+        messages.success(request, f"Claim {claim.number} opened: our staff will decide within a few days.")
+        return redirect(seller_order.order.get_absolute_url())

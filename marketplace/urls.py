@@ -22,6 +22,7 @@ urlpatterns = [
     path("fulfillment/", include("fulfillment.urls")),
     path("seller/", include("fulfillment.urls_seller")),
     path("returns/", include("fulfillment.urls_returns")),
+    path("claims/", include("fulfillment.urls_claims")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from fulfillment.models import ReturnLine, ReturnRequest, Shipment, TrackingEvent
+from fulfillment.models import Claim, ReturnLine, ReturnRequest, Shipment, TrackingEvent
 from orders.models import Order, OrderEvent, OrderLine, SellerOrder
 
 OS = Order.Status
@@ -54,6 +54,7 @@ def order_get(*, user, number: str) -> Order:
                     Prefetch(
                         "returns__lines", queryset=ReturnLine.objects.select_related("line").order_by("id")
                     ),
+                    Prefetch("claims", queryset=Claim.objects.order_by("-opened_at", "-id")),
                 ),
             ),
             Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),

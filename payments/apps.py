@@ -12,6 +12,7 @@ class PaymentsConfig(AppConfig):
         # provider call, kept out of the order's transaction, retried until done.
         events.subscribe_async("order.cancelled", "payments.handlers.order_cancelled_refund")
         events.subscribe_async("return.received", "payments.handlers.return_received_refund")
+        events.subscribe_async("claim.granted", "payments.handlers.claim_granted_refund")
         # The seller ledger (ADR 0032): postings are idempotent by key, so at-least-once is fine.
         events.subscribe_async("order.paid", "payments.ledger.order_paid_post")
         events.subscribe_async("order.released", "payments.ledger.order_paid_post")

@@ -230,6 +230,10 @@ CARRIER_SANDBOX_EXCEPTION_SHARE = env.float("CARRIER_SANDBOX_EXCEPTION_SHARE", d
 RETURN_WINDOW_DAYS = env.int("RETURN_WINDOW_DAYS", default=30)
 RETURN_SHIPPING_REFUND = env.str("RETURN_SHIPPING_REFUND", default="seller_fault")  # always | never
 RETURN_LABEL_SERVICE = env.str("RETURN_LABEL_SERVICE", default="ground")
+# Claims (fulfillment/claims.py): days after the promised date before "not arrived" can be claimed,
+# and days after a return's approval before "return not refunded" can.
+CLAIM_LATE_GRACE_DAYS = env.int("CLAIM_LATE_GRACE_DAYS", default=3)
+CLAIM_RETURN_REFUND_DAYS = env.int("CLAIM_RETURN_REFUND_DAYS", default=14)
 
 # Search (the search issue builds the backends).
 SEARCH_BACKEND = env("SEARCH_BACKEND")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Sum
@@ -24,7 +25,7 @@ from tests.sellers.factories import SellerFactory
 D = Decimal
 
 
-def delivered_order(*, prices=("10.00",), quantities=(2,), user=None, on_hand=10, deliver=True):
+def delivered_order(*, prices=("10.00",), quantities=(2,), user=None, on_hand=10, ship=True, deliver=True):
     """Return (order, seller order, warehouse, stocks, payment): paid, every unit shipped and delivered.
 
     Each line of ``quantities`` is an offer of the same seller at ``prices``;
@@ -35,12 +36,17 @@ def delivered_order(*, prices=("10.00",), quantities=(2,), user=None, on_hand=10
     offers = [OfferFactory(seller=seller, price_amount=D(price)) for price in prices]
     stocks = [StockFactory(offer=offer, warehouse=warehouse, on_hand=on_hand) for offer in offers]
     order = order_build(user=user or UserFactory(), parts=[list(zip(offers, quantities, strict=True))])
+    promised = promise_date()
+    order.seller_orders.update(promised_from=promised - timedelta(days=1), promised_to=promised)
     payment = payment_start(order=order, idempotency_key=str(uuid.uuid4()))
     payment_confirm(payment=payment, payment_method=payment_method())
     order.refresh_from_db()
     assert order.status == Order.Status.PAID, order.status
     dispatch()  # order.paid: the seller is credited
     seller_order = order.seller_orders.get()
+    if not ship:
+        payment.refresh_from_db()
+        return order, seller_order, warehouse, stocks, payment
     shipment = shipment_create(
         seller_order=seller_order,
         warehouse=warehouse,
@@ -58,6 +64,14 @@ def delivered_order(*, prices=("10.00",), quantities=(2,), user=None, on_hand=10
     for stock in stocks:
         stock.refresh_from_db()
     return order, seller_order, warehouse, stocks, payment
+
+
+def promise_date() -> date:
+    """The promise checkout would have made: a business day five or more days from now."""
+    promised = date.today() + timedelta(days=5)
+    while promised.weekday() >= 5:
+        promised += timedelta(days=1)
+    return promised
 
 
 def parcels_move_on(*, days: int) -> None:

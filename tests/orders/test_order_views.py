@@ -151,8 +151,8 @@ def test_the_order_page_query_count_is_fixed(client, shopper, order, django_asse
     client.get(order.get_absolute_url())  # warm the navigation cache
 
     # session, user, order, seller orders (with sellers and return policies), lines (with products),
-    # parcels, returns, events
-    with django_assert_num_queries(8):
+    # parcels, returns, claims, events
+    with django_assert_num_queries(9):
         client.get(order.get_absolute_url())
 
 
