@@ -51,7 +51,7 @@ def seller_order_get_for_seller(*, seller: Seller, number: str) -> SellerOrder:
 
 def shipment_get_for_seller(*, seller: Seller, pk: int) -> Shipment:
     """One of the seller's parcels; raise ``Shipment.DoesNotExist``."""
-    return Shipment.objects.select_related("seller_order", "warehouse").get(
+    return Shipment.objects.select_related("seller_order__order", "warehouse").get(
         seller_order__seller=seller, pk=pk
     )
 

@@ -11,6 +11,11 @@ urlpatterns = [
     path("shipping/<str:number>/", views_seller.ShippingOrderView.as_view(), name="shipping-order"),
     path("parcels/<int:pk>/label.pdf", views_seller.ShipmentLabelView.as_view(), name="shipment-label"),
     path("parcels/<int:pk>/void/", views_seller.ShipmentVoidView.as_view(), name="shipment-void"),
+    path(
+        "parcels/<int:pk>/packing-slip.pdf",
+        views_seller.ShipmentPackingSlipView.as_view(),
+        name="shipment-packing-slip",
+    ),
 ]
 urlpatterns += [
     path("performance/", views_seller.SellerPerformanceView.as_view(), name="performance"),

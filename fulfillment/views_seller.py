@@ -166,3 +166,39 @@ class SellerPerformanceView(SellerMemberMixin, TemplateView):
             min_orders=settings.SELLER_SCORECARD_MIN_ORDERS,
         )
         return context
+
+
+# Packing slips: one per parcel, listing what is in it (fulfillment/labels.py).
+from fulfillment.labels import PackingSlipData, PackingSlipLine, packing_slip_pdf  # noqa: E402
+from fulfillment.return_policy import return_terms  # noqa: E402
+
+
+class ShipmentPackingSlipView(SellerMemberMixin, View):
+    def get(self, request, pk):
+        shipment = self.shipment(pk)
+        if shipment.is_return:
+            raise Http404("A return parcel has no packing slip.")
+        seller_order = shipment.seller_order
+        terms = return_terms(seller=self.seller)
+        slip = PackingSlipData(
+            seller_name=self.seller.name,
+            order_number=seller_order.number,
+            placed_on=seller_order.created_at.date(),
+            ship_to=order_address(seller_order.order),
+            lines=[
+                PackingSlipLine(title=item.line.title, sku=item.line.sku, quantity=item.quantity)
+                for item in shipment.lines.select_related("line").order_by("pk")
+            ],
+            tracking_number=shipment.tracking_number,
+            return_policy=(
+                f"Returns accepted within {terms.window_days} days of delivery: "
+                "start one from your order page."
+                if terms.window_days
+                else f"{self.seller.name} does not take returns."
+            ),
+        )
+        response = HttpResponse(packing_slip_pdf(slip), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="packing-slip-{shipment.tracking_number}.pdf"'
+        )
+        return response

@@ -23,6 +23,7 @@ urlpatterns = [
     path("seller/", include("fulfillment.urls_seller")),
     path("returns/", include("fulfillment.urls_returns")),
     path("claims/", include("fulfillment.urls_claims")),
+    path("track/", include("fulfillment.urls_tracking")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
