@@ -7,13 +7,19 @@ and ``shipment.exception`` each send one e-mail (HTML and text) built from
 ``orders/email/return_update_*``.
 """
 
+from django.conf import settings
+from django.contrib.sites.models import Site
 from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
 
 from fulfillment.models import Claim, ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
+from marketplace.accounts.tasks import send_email_task
 from marketplace.core import events
 from marketplace.core.money import format_money
 from orders.models import Order
 from orders.notifications import order_email_send
+from sellers.models import Seller, SellerMember
 
 HEADLINES = {
     "shipped": "has shipped",
@@ -41,6 +47,67 @@ def register() -> None:
         events.subscribe_async(f"return.{status}", "fulfillment.notifications.return_email_send")
     for status in CLAIM_HEADLINES:
         events.subscribe_async(f"claim.{status}", "fulfillment.notifications.claim_email_send")
+    events.subscribe_async("return.requested", "fulfillment.notifications.return_waiting_seller_email_send")
+    events.subscribe_async("claim.opened", "fulfillment.notifications.claim_opened_seller_email_send")
+
+
+def seller_url(path: str) -> str:
+    """An absolute URL of a Seller Central page, for e-mails."""
+    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
+    return f"{protocol}://{Site.objects.get_current().domain}{path}"
+
+
+def seller_email_send(*, seller: Seller, template: str, context: dict) -> None:
+    """Render ``sellers/email/<template>_*`` and send it on commit to the seller's owners and
+    support address; nothing when the seller has neither."""
+    owners = SellerMember.objects.filter(seller=seller, role=SellerMember.Role.OWNER).order_by("pk")
+    addresses = [*owners.values_list("user__email", flat=True), seller.support_email]
+    to = [address for address in dict.fromkeys(addresses) if address]
+    if not to:
+        return
+    context = {"seller": seller, "marketplace_name": settings.MARKETPLACE_NAME, **context}
+    subject = " ".join(render_to_string(f"sellers/email/{template}_subject.txt", context).split())
+    send_email_task.delay_on_commit(
+        {
+            "subject": subject,
+            "body": render_to_string(f"sellers/email/{template}_message.txt", context),
+            "from_email": settings.DEFAULT_FROM_EMAIL,
+            "to": to,
+            "alternatives": [
+                [render_to_string(f"sellers/email/{template}_message.html", context), "text/html"]
+            ],
+        }
+    )
+
+
+def return_waiting_seller_email_send(*, return_id: int, **payload) -> None:
+    """On ``return.requested`` (a reason the seller decides): ask the seller to decide."""
+    rma = (
+        ReturnRequest.objects.select_related("seller_order__seller")
+        .prefetch_related(
+            Prefetch("lines", queryset=ReturnLine.objects.select_related("line").order_by("pk"))
+        )
+        .get(pk=return_id)
+    )
+    seller_email_send(
+        seller=rma.seller_order.seller,
+        template="return_waiting",
+        context={
+            "return": rma,
+            "return_lines": list(rma.lines.all()),
+            "return_url": seller_url(reverse("seller:return-detail", kwargs={"number": rma.number})),
+        },
+    )
+
+
+def claim_opened_seller_email_send(*, claim_id: int, **payload) -> None:
+    """On ``claim.opened``: tell the seller a shopper asked the marketplace to step in."""
+    claim = Claim.objects.select_related("seller_order__seller").get(pk=claim_id)
+    seller_email_send(
+        seller=claim.seller_order.seller,
+        template="claim_opened",
+        context={"claim": claim, "performance_url": seller_url(reverse("seller:performance"))},
+    )
 
 
 CLAIM_HEADLINES = {

@@ -26,12 +26,10 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,13 +37,13 @@ from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
 from fulfillment.models import Holiday, Shipment, Warehouse
 from fulfillment.models_scorecard import OrderDefect, SellerScorecard, SellerScorecardWindow
+from fulfillment.notifications import seller_email_send, seller_url
 from fulfillment.promises import days_from_promise, delivery_date
 from fulfillment.shipping import add_business_days, handling_start
-from marketplace.accounts.tasks import send_email_task
 from marketplace.core import events
 from marketplace.core.errors import ApplicationError
 from orders.models import OrderEvent, SellerOrder
-from sellers.models import Seller, SellerMember
+from sellers.models import Seller
 
 SS = SellerOrder.Status
 WINDOWS = (30, 90)
@@ -504,32 +502,18 @@ def scorecard_breached_email_send(*, seller_id: int, breaches: list[str], **payl
     """On ``scorecard.breached``: warn the seller's owners (and support address) once."""
     seller = Seller.objects.get(pk=seller_id)
     scorecard = scorecard_get_for_seller(seller=seller)
-    owners = SellerMember.objects.filter(seller=seller, role=SellerMember.Role.OWNER).order_by("pk")
-    to = list(dict.fromkeys([*owners.values_list("user__email", flat=True), seller.support_email]))
-    to = [address for address in to if address]
-    if scorecard is None or not to:
+    if scorecard is None:
         return
-    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
     grace = _setting("SELLER_SCORECARD_GRACE_DAYS", 14)
-    context = {
-        "seller": seller,
-        "rows": [row for row in scorecard_rows(scorecard=scorecard) if row.name in breaches],
-        "grace_days": grace,
-        "review_on": (scorecard.breach_since or timezone.now()) + timedelta(days=grace),
-        "performance_url": f"{protocol}://{Site.objects.get_current().domain}{reverse('seller:performance')}",
-        "marketplace_name": settings.MARKETPLACE_NAME,
-    }
-    subject = " ".join(render_to_string("sellers/email/scorecard_warning_subject.txt", context).split())
-    send_email_task.delay_on_commit(
-        {
-            "subject": subject,
-            "body": render_to_string("sellers/email/scorecard_warning_message.txt", context),
-            "from_email": settings.DEFAULT_FROM_EMAIL,
-            "to": to,
-            "alternatives": [
-                [render_to_string("sellers/email/scorecard_warning_message.html", context), "text/html"]
-            ],
-        }
+    seller_email_send(
+        seller=seller,
+        template="scorecard_warning",
+        context={
+            "rows": [row for row in scorecard_rows(scorecard=scorecard) if row.name in breaches],
+            "grace_days": grace,
+            "review_on": (scorecard.breach_since or timezone.now()) + timedelta(days=grace),
+            "performance_url": seller_url(reverse("seller:performance")),
+        },
     )
 
 

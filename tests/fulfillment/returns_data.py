@@ -31,7 +31,7 @@ def delivered_order(*, prices=("10.00",), quantities=(2,), user=None, on_hand=10
     Each line of ``quantities`` is an offer of the same seller at ``prices``;
     the tax is 10 % and the shipping 4.00 (tests.orders.order_data).
     """
-    seller = SellerFactory(name="Return Co")
+    seller = SellerFactory(name="Return Co", support_email="help@return-co.example")
     warehouse = WarehouseFactory(seller=seller, name="Reno DC", city="Reno", region="NV")
     offers = [OfferFactory(seller=seller, price_amount=D(price)) for price in prices]
     stocks = [StockFactory(offer=offer, warehouse=warehouse, on_hand=on_hand) for offer in offers]

@@ -124,7 +124,13 @@ def test_a_reason_the_seller_must_judge_waits_and_the_seller_approves_receives_a
     with django_capture_on_commit_callbacks(execute=True):
         rma = ask(order, seller_order, {line.pk: 2}, reason="not_as_described", comment="Blue, not green")
     assert (rma.status, rma.shipment) == (RS.REQUESTED, None)
-    assert [m.subject for m in mail.outbox] == [f"Your return {rma.number}: sent to the seller"]
+    assert sorted(m.subject for m in mail.outbox) == [
+        f"Return {rma.number} waits for your decision",
+        f"Your return {rma.number}: sent to the seller",
+    ]
+    to_seller = next(m for m in mail.outbox if m.subject.startswith("Return "))
+    assert to_seller.to == [seller_order.seller.support_email] and "Blue, not green" in to_seller.body
+    assert f"/seller/returns/{rma.number}/" in to_seller.body
 
     member = UserFactory()
     return_approve(return_request=rma, actor=member, seller=seller_order.seller, note="Sorry about that")
