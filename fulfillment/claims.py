@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from fulfillment.models import Claim, OrderDefect, ReturnRequest
 from fulfillment.promises import delivery_date
+from fulfillment.returns import return_refund_recorded
 from fulfillment.scorecard import order_defect_record
 from fulfillment.stock import stock_release
 from marketplace.core import events
@@ -244,8 +245,6 @@ def claim_refund_recorded(
 ) -> Claim:
     """Payments refunded a granted claim: record it, mark the returns it covered refunded, and
     cancel the seller order if it never shipped (its units go back to stock). Idempotent."""
-    from fulfillment.returns import return_refund_recorded
-
     claim = _lock(Claim(pk=claim_id))
     if claim.refunded_at is not None:
         return claim

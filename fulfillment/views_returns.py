@@ -20,6 +20,7 @@ from django.views.generic import ListView, TemplateView
 
 from fulfillment.claims import claim_open, claim_options
 from fulfillment.models import ReturnRequest, Shipment, Warehouse
+from fulfillment.return_policy import return_terms
 from fulfillment.returns import (
     return_approve,
     return_cancel,
@@ -27,7 +28,6 @@ from fulfillment.returns import (
     return_reject,
     return_request_create,
     return_restock,
-    return_terms,
     returnable_lines,
 )
 from fulfillment.selectors_returns import (
