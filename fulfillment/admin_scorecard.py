@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.utils.html import format_html_join
 
-from fulfillment.models_scorecard import OrderDefect, SellerScorecard, SellerScorecardWindow
+from fulfillment.models import OrderDefect, SellerScorecard, SellerScorecardWindow
 from fulfillment.scorecard import METRICS
 from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError

@@ -35,8 +35,14 @@ from django.utils import timezone
 
 from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
-from fulfillment.models import Holiday, Shipment, Warehouse
-from fulfillment.models_scorecard import OrderDefect, SellerScorecard, SellerScorecardWindow
+from fulfillment.models import (
+    Holiday,
+    OrderDefect,
+    SellerScorecard,
+    SellerScorecardWindow,
+    Shipment,
+    Warehouse,
+)
 from fulfillment.notifications import seller_email_send, seller_url
 from fulfillment.promises import days_from_promise, delivery_date
 from fulfillment.shipping import add_business_days, handling_start

@@ -1,6 +1,6 @@
 """The seller scorecard's rows: defects per seller order, and each seller's stored figures.
 
-Imported at the end of ``fulfillment/models.py``. Written only by
+Written only by
 ``fulfillment.scorecard``; see docs/scorecard.md and
 docs/decisions/0052-seller-scorecard.md.
 """
