@@ -151,7 +151,7 @@ def test_tracking_numbers_carry_a_luhn_check_digit_and_a_changed_digit_is_invali
 def test_a_tracking_number_already_taken_is_drawn_again(monkeypatch):
     taken = buy_label().tracking_number
     draws = iter([int(taken[2:17]), 123])
-    monkeypatch.setattr("fulfillment.carriers.sandbox.secrets.randbelow", lambda _limit: next(draws))
+    monkeypatch.setattr("fulfillment.carriers.sandbox.common.secrets.randbelow", lambda _limit: next(draws))
 
     label = buy_label()
 
