@@ -96,6 +96,8 @@ def seller_order_timeline(*, order: Order, seller_order: SellerOrder) -> list[Ti
     steps = [TimelineStep("Placed", placed_at, True), TimelineStep("Paid", paid_at, paid_at is not None)]
     for status, label in _SELLER_STEPS:
         at = part_events.get(status)
+        if status == SS.DELIVERED and at is not None and seller_order.delivered_at:
+            at = seller_order.delivered_at  # the carrier's delivery scan, not when we heard of it
         steps.append(TimelineStep(label, at, at is not None))
     if seller_order.status == SS.CANCELLED:
         reached = [step for step in steps if step.done]

@@ -66,6 +66,11 @@ def _returnable_until(seller_order) -> datetime | None:
     delivered = [s.delivered_at for s in seller_order.shipments.all() if s.delivered_at]
     if not delivered:
         return None
+    in_returns = sum(
+        item.quantity for rma in seller_order.returns.all() if rma.is_open for item in rma.lines.all()
+    )
+    if in_returns >= sum(line.quantity for line in seller_order.lines.all()):
+        return None  # every unit is in a return already
     until = return_window_end(terms=return_terms(seller=seller_order.seller), delivered_at=max(delivered))
     return until if until and until >= timezone.now() else None
 

@@ -208,3 +208,22 @@ def test_the_return_list_query_count_does_not_grow_with_its_rows(client, count, 
     with django_assert_num_queries(7):
         response = client.get(reverse("seller:return-list"))
     assert response.content.decode().count("Found a better price") == min(count, 25)
+
+
+def test_the_order_page_stops_offering_a_return_once_every_unit_is_in_one(client, bought):
+    order, seller_order = bought["order"], bought["seller_order"]
+    first, second = bought["lines"]
+    return_request_create(
+        user=order.user, seller_order=seller_order, quantities={first.pk: 2, second.pk: 1}, reason="damaged"
+    )
+    client.force_login(order.user)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert create_url(bought) not in page and "Eligible for return until" not in page
+
+
+def test_the_timeline_shows_the_carriers_delivery_time(client, bought):
+    client.force_login(bought["order"].user)
+    response = client.get(bought["order"].get_absolute_url())
+    (_, steps, _until), *_ = response.context["parts"]
+    delivered = next(step for step in steps if step.label == "Delivered")
+    assert delivered.at == bought["seller_order"].delivered_at
