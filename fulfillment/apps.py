@@ -12,5 +12,5 @@ class FulfillmentConfig(AppConfig):
         notifications.register()
         # A return parcel's delivery scan receives the return (same transaction as the scan).
         events.subscribe("return_shipment.delivered", returns.return_parcel_delivered)
-        # The seller scorecard: chargebacks as defects, the warning e-mail (fulfillment/scorecard.py).
+        # The seller scorecard: chargebacks as defects, the warning e-mail (fulfillment/scorecard/).
         scorecard.register()

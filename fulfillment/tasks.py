@@ -11,7 +11,7 @@ def shipments_track_open_task(limit: int = 500) -> int:
     return shipments_track_open(limit=limit)
 
 
-# The seller scorecard (fulfillment/scorecard.py).
+# The seller scorecard (fulfillment/scorecard/).
 from fulfillment.scorecard import scorecards_recompute  # noqa: E402
 
 

@@ -145,7 +145,7 @@ class ShipmentVoidView(SellerMemberMixin, View):
         return redirect(reverse("seller:shipping-order", kwargs={"number": shipment.seller_order.number}))
 
 
-# The seller's scorecard (fulfillment/scorecard.py): stored figures, read-only.
+# The seller's scorecard (fulfillment/scorecard/): stored figures, read-only.
 from django.conf import settings  # noqa: E402
 
 from fulfillment.scorecard import scorecard_get_for_seller, scorecard_rows  # noqa: E402

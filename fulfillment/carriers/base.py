@@ -5,7 +5,7 @@ An adapter talks to one carrier: it quotes rates for a parcel, buys a label
 events of a tracking number, and reads the carrier's webhooks. It knows
 nothing of orders: the shipment services in ``fulfillment.shipments`` pass it
 plain values and record what it returns. A real carrier's adapter is a module
-beside ``sandbox.py`` that implements these five methods over the carrier's
+beside the ``sandbox`` package that implements these five methods over the carrier's
 HTTP API and is listed in ``settings.CARRIERS`` (see docs/fulfillment.md).
 """
 

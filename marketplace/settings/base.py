@@ -312,7 +312,7 @@ LOGGING = {
     "loggers": {"pgserver": {"level": "WARNING"}},
 }
 
-# Seller scorecard (fulfillment/scorecard.py, docs/scorecard.md). A figure at or past its
+# Seller scorecard (fulfillment/scorecard/, docs/scorecard.md). A figure at or past its
 # threshold (below it for valid tracking) takes the seller out of the buy box. Amazon's
 # defaults; a figure counts only once it covers SELLER_SCORECARD_MIN_ORDERS orders (or parcels).
 SELLER_SCORECARD_THRESHOLDS = {

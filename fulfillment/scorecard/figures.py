@@ -1,21 +1,4 @@
-"""The seller scorecard: how well each seller keeps its promises, and what follows from it.
-
-Figures over the last 30 and 90 days (docs/scorecard.md defines each one):
-order defect rate, pre-fulfilment cancellation rate, late shipment rate,
-valid tracking rate, on-time delivery rate and promise accuracy. A seller
-past a threshold (``settings.SELLER_SCORECARD_THRESHOLDS``) loses buy-box
-eligibility (``Seller.buy_box_eligible``, the stored flag the buy box reads),
-gets one warning e-mail, and after ``SELLER_SCORECARD_GRACE_DAYS`` still past
-it is proposed to staff for suspension. Celery beat and
-``manage.py scorecards_recompute`` recompute it; nothing computes it per
-request.
-
-This module sits above ``orders`` with the other post-payment modules of
-fulfillment. Defects from apps above it arrive by domain event
-(``dispute.created`` from payments) or by a direct call of
-``order_defect_record`` (claims here, feedback from reviews).
-See docs/decisions/0052-seller-scorecard.md.
-"""
+"""The scorecard's figures, computed from orders, parcels and defects over 30 and 90 days."""
 
 from __future__ import annotations
 
@@ -27,32 +10,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, Value
+from django.db.models import Exists, Max, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import Offer
-from catalog.services import product_refresh_buy_box
 from fulfillment.models import (
     Holiday,
     OrderDefect,
-    SellerScorecard,
-    SellerScorecardWindow,
     Shipment,
     Warehouse,
 )
-from fulfillment.notifications import seller_email_send, seller_url
 from fulfillment.promises import days_from_promise, delivery_date
 from fulfillment.shipping import add_business_days, handling_start
-from marketplace.core import events
-from marketplace.core.errors import ApplicationError
 from orders.models import OrderEvent, SellerOrder
-from sellers.models import Seller
 
 SS = SellerOrder.Status
+
+
 WINDOWS = (30, 90)
+
+
 # Each figure: what it is called, whether its threshold is a ceiling ("max") or a floor
 # ("min"), and the count it is a share of (the minimum number of orders applies to it).
 METRICS = {
@@ -63,13 +40,19 @@ METRICS = {
     "on_time_delivery_rate": ("On-time delivery rate", "min", "delivery_due_orders"),
     "promise_accuracy": ("Delivered inside the promised window", "min", "delivered_orders"),
 }
+
+
 DEFAULT_THRESHOLDS = {
     "order_defect_rate": Decimal("0.01"),
     "cancellation_rate": Decimal("0.025"),
     "late_shipment_rate": Decimal("0.04"),
     "valid_tracking_rate": Decimal("0.95"),
 }
+
+
 RATE = Decimal("0.0001")
+
+
 DAYS = Decimal("0.01")
 
 
@@ -82,7 +65,7 @@ def scorecard_thresholds() -> dict[str, Decimal]:
     return {name: Decimal(str(limit)) for name, limit in configured.items()}
 
 
-def _setting(name: str, default: int) -> int:
+def scorecard_setting(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
@@ -128,9 +111,6 @@ class WindowFigures:
         return counts | self.rates()
 
 
-# -- ship-by ------------------------------------------------------------------
-
-
 def ship_by_date(*, paid_at: datetime, warehouse: Warehouse, handling_days: int, holidays: set[date]) -> date:
     """The last day (warehouse-local) the seller may hand the order to the carrier.
 
@@ -170,9 +150,6 @@ def _holidays(countries: set[str], *, since: datetime, now: datetime) -> dict[st
     for country, day in rows:
         by_country[country].add(day)
     return by_country
-
-
-# -- the figures (read only) --------------------------------------------------
 
 
 def _seller_orders(*, seller_ids: set[int], since: datetime, now: datetime):
@@ -263,7 +240,7 @@ def scorecard_figures(*, seller_ids, now: datetime | None = None) -> dict[int, d
                 _count_order(
                     result[row[0]][days], row, origin=origin, holidays=holidays[origin.country], now=now
                 )
-    tracking_due = now - timedelta(hours=_setting("SELLER_SCORECARD_TRACKING_GRACE_HOURS", 48))
+    tracking_due = now - timedelta(hours=scorecard_setting("SELLER_SCORECARD_TRACKING_GRACE_HOURS", 48))
     parcels = (
         Shipment.objects.filter(
             seller_order__seller_id__in=seller_ids,
@@ -292,7 +269,7 @@ def scorecard_breaches(*, windows: dict[int, WindowFigures], thresholds: dict[st
     one; a seller with fewer is not judged on it (one bad order in five would
     be 20 %).
     """
-    minimum = _setting("SELLER_SCORECARD_MIN_ORDERS", 10)
+    minimum = scorecard_setting("SELLER_SCORECARD_MIN_ORDERS", 10)
     breaches = []
     for name, limit in thresholds.items():
         _label, direction, denominator = METRICS[name]
@@ -303,227 +280,3 @@ def scorecard_breaches(*, windows: dict[int, WindowFigures], thresholds: dict[st
         if (direction == "max" and rate >= limit) or (direction == "min" and rate < limit):
             breaches.append(name)
     return breaches
-
-
-# -- storing the result and what follows from it -----------------------------
-
-
-def _eligibility_set(*, seller_id: int, eligible: bool) -> bool:
-    """Flip ``Seller.buy_box_eligible``; refresh the seller's buy boxes if it changed."""
-    changed = Seller.objects.filter(pk=seller_id, buy_box_eligible=not eligible).update(
-        buy_box_eligible=eligible
-    )
-    if changed:
-        product_ids = set(Offer.objects.filter(seller_id=seller_id).values_list("product_id", flat=True))
-        if product_ids:
-            product_refresh_buy_box(product_ids=product_ids)
-    return bool(changed)
-
-
-@transaction.atomic
-def scorecard_store(*, seller: Seller, windows: dict[int, WindowFigures], now: datetime) -> SellerScorecard:
-    """Store a seller's figures and act on them: buy-box eligibility, warning, suspension proposal.
-
-    Past any threshold: not eligible for the buy box; the first computation
-    of a run of breaches emits ``scorecard.breached`` (one warning e-mail);
-    a run older than ``SELLER_SCORECARD_GRACE_DAYS`` proposes an approved
-    seller to staff for suspension. Back within every threshold: eligible
-    again, and the run, its warning and any proposal are cleared.
-    """
-    locked = Seller.objects.select_for_update().get(pk=seller.pk)
-    card, _created = SellerScorecard.objects.select_for_update().get_or_create(
-        seller=locked, defaults={"computed_at": now}
-    )
-    SellerScorecardWindow.objects.bulk_create(
-        [SellerScorecardWindow(scorecard=card, **figures.as_fields()) for figures in windows.values()],
-        update_conflicts=True,
-        unique_fields=["scorecard", "days"],
-        update_fields=[name for name in WindowFigures(days=0).as_fields() if name != "days"],
-    )
-    breaches = scorecard_breaches(windows=windows, thresholds=scorecard_thresholds())
-    _eligibility_set(seller_id=locked.pk, eligible=not breaches)
-    if breaches:
-        card.breach_since = card.breach_since or now
-        if card.warned_at is None:
-            card.warned_at = now
-            events.emit("scorecard.breached", seller_id=locked.pk, breaches=breaches)
-        grace = timedelta(days=_setting("SELLER_SCORECARD_GRACE_DAYS", 14))
-        if (
-            card.suspension_proposed_at is None
-            and locked.status == Seller.Status.APPROVED
-            and now - card.breach_since >= grace
-        ):
-            card.suspension_proposed_at = now
-    else:
-        card.breach_since = card.warned_at = card.suspension_proposed_at = None
-    card.breaches, card.computed_at = breaches, now
-    card.save(
-        update_fields=["breaches", "computed_at", "breach_since", "warned_at", "suspension_proposed_at"]
-    )
-    seller.buy_box_eligible = not breaches
-    return card
-
-
-def scorecards_recompute(*, now: datetime | None = None, seller_ids=None) -> int:
-    """Recompute the scorecard of every approved or suspended seller (or of ``seller_ids``).
-
-    Return how many were stored. Each seller is stored in its own
-    transaction, so one seller's failure does not hold back the others'.
-    """
-    now = now or timezone.now()
-    sellers = Seller.objects.exclude(status=Seller.Status.APPLIED).order_by("pk")
-    if seller_ids is not None:
-        sellers = sellers.filter(pk__in=list(seller_ids))
-    sellers = list(sellers)
-    figures = scorecard_figures(seller_ids=[s.pk for s in sellers], now=now)
-    for seller in sellers:
-        scorecard_store(seller=seller, windows=figures[seller.pk], now=now)
-    return len(sellers)
-
-
-# -- defects ------------------------------------------------------------------
-
-
-def order_defect_record(
-    *, seller_order: SellerOrder, kind: str, source_id: str | int, occurred_at: datetime
-) -> OrderDefect:
-    """Record a defect of a seller order once; recording it again returns the first row.
-
-    ``kind`` is an ``OrderDefect.Kind``; ``source_id`` is the claim's,
-    dispute's or feedback's id in its own app. Refuse an unknown kind, an
-    empty id or a naive time. The figures change at the next recomputation.
-    """
-    if kind not in OrderDefect.Kind.values:
-        raise ApplicationError(f"{kind!r} is not a kind of order defect.", extra={"kind": kind})
-    source = str(source_id).strip()
-    if not source or len(source) > 64:
-        raise ApplicationError("An order defect needs the id of its claim, dispute or feedback.")
-    if timezone.is_naive(occurred_at):
-        raise ApplicationError("The time of an order defect must carry its time zone.")
-    defect, _created = OrderDefect.objects.get_or_create(
-        seller_order=seller_order, kind=kind, source_id=source, defaults={"occurred_at": occurred_at}
-    )
-    return defect
-
-
-def dispute_created_defects_record(*, dispute_id: int, order_id: int, **payload) -> None:
-    """On ``dispute.created`` (payments): a chargeback defect for each seller order of the order.
-
-    Payments debits each seller order's ledger for a dispute of the whole
-    order, so each seller bears the defect too. The time is that of the
-    order's "dispute" audit row, written with the dispute; now if missing.
-    """
-    audit = OrderEvent.objects.filter(order_id=order_id, kind="dispute", data__dispute_id=dispute_id).first()
-    occurred_at = audit.created_at if audit else timezone.now()
-    for seller_order in SellerOrder.objects.filter(order_id=order_id).order_by("pk"):
-        order_defect_record(
-            seller_order=seller_order,
-            kind=OrderDefect.Kind.DISPUTE,
-            source_id=dispute_id,
-            occurred_at=occurred_at,
-        )
-
-
-# -- reading for pages and e-mails -------------------------------------------
-
-
-def _percent(rate: Decimal) -> str:
-    return f"{(rate * 100).quantize(DAYS)} %"
-
-
-@dataclass(frozen=True)
-class FigureCell:
-    """One figure over one window: the rate and the counts it comes from."""
-
-    days: int
-    rate: Decimal | None
-    part: int
-    whole: int
-
-    @property
-    def percent(self) -> str:
-        return "n/a" if self.rate is None else _percent(self.rate)
-
-
-@dataclass(frozen=True)
-class FigureRow:
-    """One line of the scorecard as pages and e-mails show it."""
-
-    name: str
-    label: str
-    direction: str
-    limit: Decimal | None
-    cells: list[FigureCell]
-    breached: bool
-
-    @property
-    def target(self) -> str:
-        if self.limit is None:
-            return "no threshold"
-        limit = f"{(self.limit * 100).normalize():f} %"
-        return f"under {limit}" if self.direction == "max" else f"{limit} or more"
-
-
-def scorecard_get_for_seller(*, seller: Seller) -> SellerScorecard | None:
-    """The seller's stored scorecard with its windows, or None before the first computation."""
-    return (
-        SellerScorecard.objects.filter(seller=seller)
-        .prefetch_related(Prefetch("windows", queryset=SellerScorecardWindow.objects.order_by("days")))
-        .first()
-    )
-
-
-_COUNTS = {
-    "order_defect_rate": ("defective_orders", "orders"),
-    "cancellation_rate": ("cancelled_orders", "orders"),
-    "late_shipment_rate": ("late_shipments", "ship_due_orders"),
-    "valid_tracking_rate": ("tracked_shipments", "shipments"),
-    "on_time_delivery_rate": ("delivered_on_time", "delivery_due_orders"),
-    "promise_accuracy": ("delivered_in_window", "delivered_orders"),
-}
-
-
-def scorecard_rows(*, scorecard: SellerScorecard) -> list[FigureRow]:
-    """The figures of a stored scorecard, one row per figure with both windows (no query)."""
-    thresholds = scorecard_thresholds()
-    windows = list(scorecard.windows.all())
-    rows = []
-    for name, (label, direction, _denominator) in METRICS.items():
-        part, whole = _COUNTS[name]
-        cells = [FigureCell(w.days, getattr(w, name), getattr(w, part), getattr(w, whole)) for w in windows]
-        rows.append(
-            FigureRow(
-                name=name,
-                label=label,
-                direction=direction,
-                limit=thresholds.get(name),
-                cells=cells,
-                breached=name in scorecard.breaches,
-            )
-        )
-    return rows
-
-
-def scorecard_breached_email_send(*, seller_id: int, breaches: list[str], **payload) -> None:
-    """On ``scorecard.breached``: warn the seller's owners (and support address) once."""
-    seller = Seller.objects.get(pk=seller_id)
-    scorecard = scorecard_get_for_seller(seller=seller)
-    if scorecard is None:
-        return
-    grace = _setting("SELLER_SCORECARD_GRACE_DAYS", 14)
-    seller_email_send(
-        seller=seller,
-        template="scorecard_warning",
-        context={
-            "rows": [row for row in scorecard_rows(scorecard=scorecard) if row.name in breaches],
-            "grace_days": grace,
-            "review_on": (scorecard.breach_since or timezone.now()) + timedelta(days=grace),
-            "performance_url": seller_url(reverse("seller:performance")),
-        },
-    )
-
-
-def register() -> None:
-    """Subscribe the scorecard's handlers (``FulfillmentConfig.ready``)."""
-    events.subscribe_async("dispute.created", "fulfillment.scorecard.dispute_created_defects_record")
-    events.subscribe_async("scorecard.breached", "fulfillment.scorecard.scorecard_breached_email_send")
