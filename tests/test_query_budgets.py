@@ -20,19 +20,23 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from catalog.models import ProductImage
 from catalog.services import product_refresh_buy_box
 from fulfillment.carriers.sandbox import sandbox_clock_advance, sandbox_parcel_replan
-from fulfillment.models import ReturnRequest, Shipment
+from fulfillment.claims import claim_open
+from fulfillment.models import Claim, ReturnRequest, Shipment
 from fulfillment.returns import return_request_create
 from fulfillment.scorecard import scorecard_get_for_seller, scorecards_recompute
 from fulfillment.selectors import seller_order_list_to_ship
@@ -91,6 +95,11 @@ BUDGETS: dict[str, Budget] = {
     "seller-returns":        Budget("/seller/returns/", "seller", 8, 6),
     "seller-return":         Budget("/seller/returns/{return}/", "seller", 8, 6),
     "seller-performance":    Budget("/seller/performance/", "seller", 7, 5),
+    "claim-create":          Budget("/claims/new/{seller_order}/", "shopper", 8, 6),
+    "parcel-tracking":       Budget("/track/{parcel}/", "shopper", 7, 5),
+    "admin-return-list":     Budget("/admin/fulfillment/returnrequest/", "staff", 7, 5),
+    "admin-claim-list":      Budget("/admin/fulfillment/claim/", "staff", 7, 5),
+    "admin-shipment-list":   Budget("/admin/fulfillment/shipment/", "staff", 8, 6),
 }
 # fmt: on
 
@@ -206,6 +215,12 @@ def build_dataset(rows: int) -> dict:
     assert set(statuses) == {ReturnRequest.Status.APPROVED, ReturnRequest.Status.REQUESTED}, set(statuses)
     multi.refresh_from_db()
     assert multi.status == SellerOrder.Status.PARTIALLY_SHIPPED, multi.status
+    # A claim on every big-order part whose approved return was not refunded in time.
+    approved = ReturnRequest.objects.filter(seller_order__in=big_parts, status=ReturnRequest.Status.APPROVED)
+    approved.update(decided_at=timezone.now() - timedelta(days=settings.CLAIM_RETURN_REFUND_DAYS + 1))
+    for rma in approved.select_related("seller_order"):
+        claim_open(user=shopper, seller_order=rma.seller_order, reason="return_not_refunded")
+    assert Claim.objects.count() == (rows + 1) // 2
 
     cart = Cart.objects.create(user=shopper)
     for star_offer in star_offers:
@@ -228,6 +243,7 @@ def build_dataset(rows: int) -> dict:
             "unpaid_order": unpaid_order.number,
             "seller_order": multi.number,
             "return": multi_return.number,
+            "parcel": multi.shipments.order_by("pk").first().tracking_number,
         },
         "users": {"shopper": shopper, "staff": staff, "seller": member.user},
     }
