@@ -15,7 +15,6 @@ from fulfillment.models import (
     Shipment,
     ShipmentLabel,
     ShipmentLine,
-    Stock,
     Warehouse,
 )
 from fulfillment.stock import stock_ship_units, stock_unship_units
@@ -107,14 +106,14 @@ def _lock_shippable(seller_order: SellerOrder) -> tuple[Order, SellerOrder]:
 
 def _ship_lines(*, lines: dict[int, OrderLine], quantities: dict[int, int], warehouse: Warehouse) -> list:
     """Take the units out of the warehouse's stock; return [(line, stock id, units), ...]."""
-    stock_ids = list(Stock.objects.filter(warehouse=warehouse).values_list("pk", flat=True))
+    # The lines' committed allocations at this warehouse (not every stock row it holds: a big
+    # warehouse has one per offer).
+    waiting_here = StockAllocation.objects.filter(
+        line_id__in=list(quantities), stock__warehouse=warehouse, status=StockAllocation.Status.COMMITTED
+    )
+    stock_ids = sorted(set(waiting_here.values_list("stock_id", flat=True)))
     committed = dict(
-        StockAllocation.objects.filter(
-            line_id__in=list(quantities), stock_id__in=stock_ids, status=StockAllocation.Status.COMMITTED
-        )
-        .values("line_id")
-        .annotate(units=Sum("quantity"))
-        .values_list("line_id", "units")
+        waiting_here.values("line_id").annotate(units=Sum("quantity")).values_list("line_id", "units")
     )
     shipped = []
     for line_id in sorted(quantities):
