@@ -30,6 +30,7 @@ from marketplace.demo.generator import (
     unit_spec,
 )
 from marketplace.demo.images import SIZE, ensure_image_pool
+from marketplace.demo.past_orders import seed_orders
 from sellers.models import Seller, SellerMember
 
 BATCH_UNITS = 1000
@@ -326,8 +327,13 @@ def seed_products(
     return added
 
 
-def seed_demo(*, products: int, seed: int = 1, report: Report = lambda line: None) -> int:
-    """Make sure the fixed demo data exists and the catalog has ``products`` products."""
+def seed_demo(
+    *, products: int, seed: int = 1, orders: bool = True, report: Report = lambda line: None
+) -> int:
+    """Make sure the fixed demo data exists and the catalog has ``products`` products.
+
+    With ``orders``, also the past orders in every state (``seed_orders``), once.
+    """
     written = ensure_image_pool()
     report(f"Image pool ready ({written} new pictures).")
     lookups = ensure_fixed_data()
@@ -338,6 +344,8 @@ def seed_demo(*, products: int, seed: int = 1, report: Report = lambda line: Non
     added = seed_products(target=products, seed=seed, lookups=lookups, report=report)
     if added:
         analyze_tables()
+    if orders:
+        seed_orders(seed=seed, report=report)
     return added
 
 

@@ -178,33 +178,33 @@ def test_generator_gives_the_same_units_for_the_same_seed():
 
 @pytest.mark.django_db
 def test_seed_demo_writes_the_same_catalog_for_the_same_seed():
-    seed_demo(products=SMALL, seed=SEED)
+    seed_demo(products=SMALL, seed=SEED, orders=False)
     first = _catalog_snapshot()
     Product.objects.all().delete()
 
-    seed_demo(products=SMALL, seed=SEED)
+    seed_demo(products=SMALL, seed=SEED, orders=False)
 
     assert _catalog_snapshot() == first
 
 
 @pytest.mark.django_db
 def test_seed_demo_twice_adds_nothing_and_a_larger_number_tops_up():
-    seed_demo(products=SMALL, seed=SEED)
+    seed_demo(products=SMALL, seed=SEED, orders=False)
     counts = _counts()
     first = _catalog_snapshot()
 
-    added = seed_demo(products=SMALL, seed=SEED)
+    added = seed_demo(products=SMALL, seed=SEED, orders=False)
 
     assert added == 0
     assert _counts() == counts
 
-    seed_demo(products=SMALL + 40, seed=SEED)
+    seed_demo(products=SMALL + 40, seed=SEED, orders=False)
     topped_up = _catalog_snapshot()
     assert Product.objects.count() >= SMALL + 40
     assert all(row in topped_up[0] for row in first[0])
     # Topping up gives the catalog one run for the larger number would.
     Product.objects.all().delete()
-    seed_demo(products=SMALL + 40, seed=SEED)
+    seed_demo(products=SMALL + 40, seed=SEED, orders=False)
     assert _catalog_snapshot() == topped_up
 
 

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from marketplace.accounts.models import User
 from marketplace.demo import vocabulary as v
 from marketplace.demo.generator import SELLER_PROFILES
+from marketplace.demo.past_orders import SECOND_SELLER_ACCOUNT, STRUGGLING
 from marketplace.demo.seed import DEMO_SELLER_INDEX
 
 SITE = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
@@ -19,9 +20,12 @@ class Command(BaseCommand):
         seller = SELLER_PROFILES[DEMO_SELLER_INDEX].name
         self.stdout.write(f"Storefront: {SITE}/    Admin: {SITE}/admin/")
         self.stdout.write(f"Every demo account's password is: {v.DEMO_PASSWORD}")
-        emails = [account[0] for account in v.DEMO_ACCOUNTS]
+        accounts = [(*v.DEMO_ACCOUNTS[0], seller), (*v.DEMO_ACCOUNTS[1], seller)]
+        accounts += [(*SECOND_SELLER_ACCOUNT, SELLER_PROFILES[STRUGGLING].name)]
+        accounts += [(*account, seller) for account in v.DEMO_ACCOUNTS[2:]]
+        emails = [account[0] for account in accounts]
         existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-        for email, _, role in v.DEMO_ACCOUNTS:
+        for email, _, role, name in accounts:
             missing = "" if email in existing else "  (not created yet: run manage.py seed_demo)"
-            self.stdout.write(f"  {email:<22} {role.format(seller=seller)}{missing}")
+            self.stdout.write(f"  {email:<22} {role.format(seller=name)}{missing}")
         self.stdout.write(f"Sign in at {SITE}/accounts/login/ (the staff account also at {SITE}/admin/).")

@@ -11,7 +11,9 @@ from marketplace.demo.seed import seed_demo
 class Command(BaseCommand):
     help = (
         "Create demo categories, brands, sellers, warehouses, accounts and products with offers, stock "
-        "and images. Running it again with the same --products adds nothing; a larger number tops up."
+        "and images, and about forty past orders in every state (shipped, in transit, delivered on time "
+        "and late, returned, claimed). Running it again with the same --products adds nothing; a larger "
+        "number tops up."
     )
 
     def add_arguments(self, parser):
@@ -20,8 +22,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when the catalog already has products."
         )
+        parser.add_argument(
+            "--no-orders", action="store_true", help="Seed the catalog only, without the past orders."
+        )
 
-    def handle(self, *args, products, seed, if_empty, **options):
+    def handle(self, *args, products, seed, if_empty, no_orders, **options):
         if if_empty and Product.objects.exists():
             self.stdout.write("The catalog already has products; nothing to seed (--if-empty).")
             # A catalog seeded before search existed (or loaded otherwise) gets its documents.
@@ -30,7 +35,7 @@ class Command(BaseCommand):
             return
         started = timezone.now()
         self.stdout.write(f"Seeding the demo catalog up to {products:,} products (seed {seed})...")
-        added = seed_demo(products=products, seed=seed, report=self.stdout.write)
+        added = seed_demo(products=products, seed=seed, orders=not no_orders, report=self.stdout.write)
         search_index_rebuild(batch_size=5000, report=self.stdout.write)
         seconds = (timezone.now() - started).total_seconds()
         self.stdout.write(self.style.SUCCESS(f"Done: {added:,} products added in {seconds:.1f} s."))
