@@ -125,7 +125,8 @@ def test_the_order_page_has_a_timeline_per_seller(client, shopper, order):
     response = client.get(order.get_absolute_url())
 
     timelines = [
-        [(step.label, step.done, step.current) for step in steps] for _, steps, _until in response.context["parts"]
+        [(step.label, step.done, step.current) for step in steps]
+        for _, steps, _until in response.context["parts"]
     ]
     assert timelines == [
         [
