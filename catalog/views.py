@@ -15,6 +15,7 @@ from catalog.search.parsing import parse
 from catalog.search.presentation import query_from_params
 from catalog.search.suggest import search_suggest
 from catalog.search.types import SORTS
+from marketplace.core.inputs import has_control_characters
 from sellers.selectors import seller_get_public
 
 HOME_LIST_SIZE = 8
@@ -133,7 +134,13 @@ class ProductSearchView(AnonymousPageCacheMixin, TemplateView):
             return context
         result = search(query)
         path = self.request.path
-        params = [(k, v) for k in self.request.GET for v in self.request.GET.getlist(k)]
+        # Links and hidden fields carry the query on, less what was ignored for its control characters.
+        params = [
+            (k, v)
+            for k in self.request.GET
+            for v in self.request.GET.getlist(k)
+            if not has_control_characters(k + v)
+        ]
         return {
             **context,
             "result": result,

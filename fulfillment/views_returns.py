@@ -38,6 +38,7 @@ from fulfillment.selectors_returns import (
 )
 from fulfillment.views_seller import SellerMemberMixin
 from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_int
 from orders.models import SellerOrder
 
 MAX_DIGITS = 7
@@ -46,9 +47,10 @@ MAX_DIGITS = 7
 def _units(value: str | None) -> int:
     """A number of units typed in a form: a whole number, or a clear refusal."""
     value = (value or "0").strip() or "0"
-    if not value.isdigit() or len(value) > MAX_DIGITS:
-        raise ApplicationError(f"{value[:20]!r} is not a number of units.")
-    return int(value)
+    refusal = f"{value[:20]!r} is not a number of units."
+    return parse_int(
+        value, minimum=0, maximum=10**MAX_DIGITS - 1, invalid=refusal, too_small=refusal, too_large=refusal
+    )
 
 
 def _label_response(shipment: Shipment | None) -> HttpResponse:

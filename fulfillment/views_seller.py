@@ -25,6 +25,7 @@ from fulfillment.selectors import (
 )
 from fulfillment.shipments import ParcelSpec, order_address, shipment_create, shipment_void, warehouse_address
 from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_int
 from orders.models import SellerOrder
 
 
@@ -63,9 +64,10 @@ class ShippingQueueView(SellerMemberMixin, ListView):
 
 def _int(value: str | None) -> int:
     value = (value or "").strip()
-    if not value.isdigit() or len(value) > 7:
-        raise ApplicationError(f"{value!r} is not a whole number." if value else "A number is missing.")
-    return int(value)
+    refusal = f"{value!r} is not a whole number." if value else "A number is missing."
+    return parse_int(
+        value, minimum=0, maximum=9_999_999, invalid=refusal, too_small=refusal, too_large=refusal
+    )
 
 
 class ShippingOrderView(SellerMemberMixin, TemplateView):

@@ -14,7 +14,6 @@ no longer be bought moves to "Saved for later" (docs/decisions/0012-database-car
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -28,6 +27,7 @@ from django.db.models.functions import Coalesce
 from catalog.buybox import offers_with_availability
 from catalog.models import Offer
 from fulfillment.models import Stock
+from marketplace.core import inputs
 from marketplace.core.errors import ApplicationError
 from marketplace.core.money import format_money
 from orders.models import Cart, CartLine
@@ -35,7 +35,6 @@ from sellers.models import Seller
 
 SESSION_CART_ID = "cart_id"
 COUNT_CACHE_SECONDS = 3600  # every cart write drops it; this bounds writes made outside orders.cart
-_QUANTITY_RE = re.compile(r"[+-]?\d+", re.ASCII)
 
 
 def _max_per_line() -> int:
@@ -50,23 +49,13 @@ def _too_many_message() -> str:
 
 
 def parse_quantity(raw) -> int:
-    """Return a quantity a shopper typed, or raise ApplicationError saying why not."""
-    text = str(raw).strip() if raw is not None else ""
-    if not _QUANTITY_RE.fullmatch(text):
-        raise ApplicationError("Enter a whole number of items.")
-    quantity = int(text)
-    if quantity < 1:
-        raise ApplicationError("The quantity must be at least 1.")
-    if quantity > _max_per_line():
-        raise ApplicationError(_too_many_message())
-    return quantity
+    """Return a quantity a shopper typed, or raise ApplicationError saying why not
+    (``marketplace.core.inputs``: ASCII digits, bounded length, never a ValueError)."""
+    return inputs.parse_quantity(raw, maximum=_max_per_line(), too_large=_too_many_message())
 
 
 def _parse_id(raw, *, message: str) -> int:
-    text = str(raw).strip() if raw is not None else ""
-    if not text.isascii() or not text.isdigit() or len(text) > 18:
-        raise ApplicationError(message)
-    return int(text)
+    return inputs.parse_id(raw, message=message)
 
 
 # Finding the cart -----------------------------------------------------------

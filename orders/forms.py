@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from marketplace.accounts.forms import AddressForm
+from marketplace.core import inputs
+from marketplace.core.errors import ApplicationError
 
 NEW_ADDRESS_PREFIX = "new"
 
@@ -40,11 +42,22 @@ class CheckoutForm(forms.Form):
 
 
 def shipping_choices_from(data) -> dict[int, str]:
-    """Read ``ship-<seller id>`` fields from posted or query data."""
+    """Read ``ship-<seller id>`` fields from posted or query data.
+
+    A field whose seller id is not one (``ship-²``, 5,000 digits) is ignored, and
+    a method code with a control character in it becomes "" (no choice): neither
+    can name a real seller or method (``marketplace.core.inputs``).
+    """
     choices = {}
     for key, value in data.items():
-        if key.startswith("ship-") and key[5:].isdigit():
-            choices[int(key[5:])] = str(value)[:40]
+        if not key.startswith("ship-"):
+            continue
+        try:
+            seller_id = inputs.parse_id(key[5:], message="No such seller.")
+        except ApplicationError:
+            continue
+        code = str(value)[:40]
+        choices[seller_id] = "" if inputs.has_control_characters(code) else code
     return choices
 
 

@@ -31,7 +31,7 @@ from fulfillment.shipping import (
 )
 from fulfillment.stock import stock_reserve
 from marketplace.accounts.models import Address
-from marketplace.core import events
+from marketplace.core import events, inputs
 from marketplace.core.errors import ApplicationError
 from orders.cart import parse_quantity
 from orders.models import Order, OrderEvent, OrderLine, SellerOrder, StockAllocation
@@ -162,10 +162,7 @@ def _checked_quantities(lines: list[PlacementLine]) -> dict[int, int]:
         raise ApplicationError(f"An order can hold at most {max_lines} different items.")
     quantities: dict[int, int] = {}
     for line in lines:
-        try:
-            offer_id = int(line.offer_id)
-        except (TypeError, ValueError):
-            raise ApplicationError("That item could not be found.") from None
+        offer_id = inputs.parse_id(line.offer_id, message="That item could not be found.")
         if offer_id in quantities:
             raise ApplicationError("The same item appears twice in the order.")
         quantities[offer_id] = parse_quantity(line.quantity)

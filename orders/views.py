@@ -3,6 +3,7 @@ the cart with a message) and with htmx (the updated cart fragment plus the
 header count swapped out of band)."""
 
 from django.contrib import messages
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -138,5 +139,6 @@ def _back(request, fallback="orders:cart-detail"):
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return redirect(target)
+        # Never ``redirect(target)``: a bare word ("1") would be reversed as a URL name (a 500).
+        return HttpResponseRedirect(target)
     return redirect(fallback)

@@ -1,4 +1,9 @@
-"""Validate the raw filters of a SearchQuery: what applies, what does not and why."""
+"""Validate the raw filters of a SearchQuery: what applies, what does not and why.
+
+A value with a control character in it (NUL above all, which PostgreSQL refuses
+in text) is never looked up: it is reported as "contains control characters"
+and ignored (``marketplace.core.inputs.has_control_characters``).
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,12 @@ from catalog.search.types import (
     NotAppliedFilter,
     SearchQuery,
 )
+from marketplace.core.inputs import has_control_characters, without_control_characters
 
 TRUE_VALUES = frozenset({"1", "true", "on", "yes"})
+RATING_VALUES = {str(step): step for step in RATING_STEPS}
 MAX_VALUES = 20  # per filter
+CONTROL_CHARACTERS = "contains control characters"
 
 
 @dataclass
@@ -45,13 +53,21 @@ class ResolvedFilters:
     not_applied: list[NotAppliedFilter] = field(default_factory=list)
 
 
-def _values(query: SearchQuery, name: str) -> list[str]:
+def _raw_values(query: SearchQuery, name: str) -> list[str]:
     raw = query.filters.get(name) or ()
     if isinstance(raw, str):
         raw = (raw,)
-    values = [str(v).strip() for v in raw if str(v).strip()]
-    values = list(dict.fromkeys(values))[:MAX_VALUES]
+    return list(dict.fromkeys(str(v).strip() for v in raw))[:MAX_VALUES]
+
+
+def _values(query: SearchQuery, name: str) -> list[str]:
+    values = [v for v in _raw_values(query, name) if v and not has_control_characters(v)]
     return values if name in MULTI_VALUED else values[:1]
+
+
+def _shown(text: str, limit: int) -> str:
+    """``text`` as a report may echo it: without control characters, cut short."""
+    return without_control_characters(text)[:limit]
 
 
 def _price(value: str) -> Decimal | None:
@@ -84,9 +100,15 @@ def resolve_filters(query: SearchQuery) -> ResolvedFilters:
     """Turn raw filter values into ids and bounds; unknown names and values are reported."""
     result = ResolvedFilters()
     for name in query.filters:
+        if has_control_characters(str(name)):
+            result.not_applied.append(NotAppliedFilter(_shown(str(name), 40), "", CONTROL_CHARACTERS))
+            continue
+        for value in _raw_values(query, name):
+            if has_control_characters(value):
+                result.not_applied.append(NotAppliedFilter(name, _shown(value, 100), CONTROL_CHARACTERS))
         if name not in FILTER_NAMES:
             for value in _values(query, name) or [""]:
-                result.not_applied.append(NotAppliedFilter(name, value, "unknown filter"))
+                result.not_applied.append(NotAppliedFilter(name, value[:100], "unknown filter"))
 
     category, brands, sellers = _values(query, "category"), _values(query, "brand"), _values(query, "seller")
     found = {(row[0], row[3]): row for row in _lookup_slugs(category, brands, sellers)}
@@ -125,8 +147,8 @@ def resolve_filters(query: SearchQuery) -> ResolvedFilters:
         result.applied.append(AppliedFilter("price_max", str(result.price_max), f"Under ${result.price_max}"))
 
     for value in _values(query, "rating"):
-        if value.isdigit() and int(value) in RATING_STEPS:
-            result.rating = int(value)
+        if value in RATING_VALUES:
+            result.rating = RATING_VALUES[value]
             result.applied.append(AppliedFilter("rating", value, f"{value} stars & up"))
         else:
             result.not_applied.append(NotAppliedFilter("rating", value, "not a rating from 1 to 4"))

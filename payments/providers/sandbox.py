@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from payments.models import SandboxPayment, SandboxRefund, SandboxTransfer
 
-from . import base
+from . import base, payloads
 from .base import (
     InvalidWebhook,
     PaymentProvider,
@@ -269,15 +269,11 @@ class SandboxProvider(PaymentProvider):
         if not header:
             raise InvalidWebhook("The webhook call is not signed.")
         _verify(payload, header, now=time.time())
-        try:
-            event = json.loads(payload)
-            event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
-        except (ValueError, KeyError, TypeError):
-            raise InvalidWebhook("The webhook body is not an event.") from None
+        envelope = payloads.event_envelope(payload, not_an_event="The webhook body is not an event.")
         payment = None
-        if obj.get("object") == "payment_intent":
-            payment = self._payment_from_object(obj)
-        return ProviderEvent(id=event_id, type=event_type, data=event, payment=payment)
+        if envelope.object.data.get("object") == "payment_intent":
+            payment = self._payment_from_object(envelope.object)
+        return ProviderEvent(id=envelope.id, type=envelope.type, data=envelope.data, payment=payment)
 
     def list_payments(self, *, created_since) -> list[ProviderPayment]:
         payments = (
@@ -417,28 +413,32 @@ class SandboxProvider(PaymentProvider):
         payload = self.event_payload(event_type=event_type, payment_id=sandbox_payment.payment_id)
         sandbox_webhook_deliver_task.delay_on_commit(payload.decode())
 
-    def _payment_from_object(self, obj: dict) -> ProviderPayment:
-        status = obj.get("status")
-        error = obj.get("last_payment_error") or {}
+    def _payment_from_object(self, obj: dict | payloads.Reader) -> ProviderPayment:
+        """Map a payment intent's JSON (``payloads`` checks every field it reads)."""
+        intent = obj if isinstance(obj, payloads.Reader) else payloads.Reader(obj, kind="sandbox payment")
+        status = intent.text("status", max_length=30, choices=SandboxPayment.Status.values)
+        error = intent.obj("last_payment_error")
         if status == SandboxPayment.Status.REQUIRES_PAYMENT_METHOD:
-            status = base.FAILED if error else base.CREATED
+            status = base.FAILED if error.data else base.CREATED
         else:
             status = _STATUS[status]
-        currency = obj["currency"].upper()
+        payment_id = intent.identifier("id")
+        currency = intent.currency()
+        amount = base.from_minor_units(intent.minor_amount("amount"), currency)
         next_action_url = ""
         if status == base.REQUIRES_ACTION:
-            next_action_url = reverse("payments:sandbox-authenticate", kwargs={"payment_id": obj["id"]})
+            next_action_url = reverse("payments:sandbox-authenticate", kwargs={"payment_id": payment_id})
         return ProviderPayment(
-            id=obj["id"],
+            id=payment_id,
             status=status,
-            amount=base.from_minor_units(obj["amount"], currency),
+            amount=amount,
             currency=currency,
-            client_secret=obj.get("client_secret", ""),
+            client_secret=intent.text("client_secret", required=False, max_length=80),
             next_action_url=next_action_url,
-            failure_code=error.get("code") or "",
-            decline_code=error.get("decline_code") or "",
-            failure_message=error.get("message") or "",
-            reference=obj.get("metadata", {}).get("reference", ""),
+            failure_code=error.text("code", required=False, max_length=60),
+            decline_code=error.text("decline_code", required=False, max_length=60),
+            failure_message=error.text("message", required=False, max_length=300, cut=True),
+            reference=intent.obj("metadata").text("reference", required=False, max_length=40),
         )
 
     def _provider_payment(self, sandbox_payment: SandboxPayment) -> ProviderPayment:

@@ -18,12 +18,11 @@ recorded-response stub of the tests.
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
@@ -32,7 +31,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from . import base
+from . import base, payloads
 from .base import (
     InvalidWebhook,
     PaymentProvider,
@@ -41,6 +40,7 @@ from .base import (
     ProviderPayment,
     ProviderRefund,
 )
+from .payloads import Reader
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +66,7 @@ _STATUS = {
     "succeeded": base.SUCCEEDED,
     "canceled": base.CANCELLED,
 }
+CHARGE_STATUSES = ("succeeded", "pending", "failed")
 
 
 def set_http_client(client: stripe.HTTPClient | None) -> None:
@@ -232,12 +233,17 @@ class StripeProvider(PaymentProvider):
         timestamp = int(header.split("t=", 1)[1].split(",", 1)[0])
         if timestamp > time.time() + tolerance:
             raise InvalidWebhook("The Stripe signature's timestamp is in the future.")
-        try:
-            event = json.loads(payload)
-            event_id, event_type, obj = event["id"], event["type"], event["data"]["object"]
-        except (ValueError, KeyError, TypeError):
-            raise InvalidWebhook("The webhook body is not a Stripe event.") from None
-        return ProviderEvent(id=event_id, type=event_type, data=event, payment=self._event_payment(obj))
+        # Every field a handler reads is checked here, before anything is stored (payloads).
+        envelope = payloads.event_envelope(payload, not_an_event="The webhook body is not a Stripe event.")
+        obj = envelope.object
+        kind = obj.data.get("object")
+        if kind == "charge":
+            self._checked_charge(obj)
+        elif kind == "dispute":
+            self._checked_dispute(obj)
+        return ProviderEvent(
+            id=envelope.id, type=envelope.type, data=envelope.data, payment=self._event_payment(obj)
+        )
 
     # -- what webhook handlers need beyond the interface ----------------------
 
@@ -247,11 +253,11 @@ class StripeProvider(PaymentProvider):
         The charge carries the card's fingerprint and country, which fraud
         screening needs before the order is released.
         """
-        charge = intent.get("latest_charge")
+        charge = Reader(intent, path="data.object").obj_or_id("latest_charge")
         if isinstance(charge, str):
             fetched = self._call(lambda: self.client.v1.charges.retrieve(charge))
             intent = {**intent, "latest_charge": _plain(fetched)}
-        return self.payment_from_object(intent)
+        return self.payment_from_object(Reader(intent, path="data.object"))
 
     def charge_refunds(self, *, charge: dict) -> list[ProviderRefund]:
         """Return every refund of a charge (``charge.refunded``).
@@ -259,90 +265,125 @@ class StripeProvider(PaymentProvider):
         Since API version 2022-11-15 a charge no longer embeds its refunds, so
         they are listed from the API unless the event carries them all.
         """
-        embedded = charge.get("refunds") or {}
-        if embedded.get("data") is not None and not embedded.get("has_more"):
-            return [self.refund_from_object(obj) for obj in embedded["data"]]
-        params = {"payment_intent": charge["payment_intent"], "limit": 100}
+        charge = Reader(charge, path="data.object")
+        embedded = charge.obj("refunds")
+        refunds = embedded.objects("data")
+        if refunds is not None and not embedded.flag("has_more"):
+            return [self.refund_from_object(obj) for obj in refunds]
+        params = {"payment_intent": charge.identifier("payment_intent"), "limit": 100}
         page = self._call(lambda: self.client.v1.refunds.list(params))
         return [self.refund_from_object(_plain(obj)) for obj in page.auto_paging_iter()]
 
     def dispute_from_object(self, obj: dict) -> ProviderDispute:
-        payment_id = obj.get("payment_intent") or ""
+        dispute = self._checked_dispute(Reader(obj, path="data.object"))
+        if not dispute.payment_id:
+            charge_id = Reader(obj, path="data.object").identifier("charge")
+            charge = self._call(lambda: self.client.v1.charges.retrieve(charge_id))
+            payment_id = Reader(_plain(charge), kind="Stripe answer").identifier(
+                "payment_intent", required=False
+            )
+            dispute = replace(dispute, payment_id=payment_id)
+        return dispute
+
+    @staticmethod
+    def _checked_dispute(obj: Reader) -> ProviderDispute:
+        """A dispute's fields, checked; ``payment_id`` is "" when the event names only the charge."""
+        payment_id = obj.identifier("payment_intent", required=False)
         if not payment_id:
-            charge = self._call(lambda: self.client.v1.charges.retrieve(obj["charge"]))
-            payment_id = _plain(charge).get("payment_intent") or ""
-        currency = obj["currency"].upper()
+            obj.identifier("charge")
+        currency = obj.currency()
         return ProviderDispute(
-            id=obj["id"],
+            id=obj.identifier("id"),
             payment_id=payment_id,
-            amount=base.from_minor_units(obj["amount"], currency),
+            amount=base.from_minor_units(obj.minor_amount("amount"), currency),
             currency=currency,
-            reason=obj.get("reason") or "",
-            status=obj.get("status") or "",
+            reason=obj.text("reason", required=False, max_length=100, cut=True),
+            status=obj.text("status", required=False, max_length=40),
         )
 
     # -- mapping Stripe's JSON ------------------------------------------------
 
-    def payment_from_object(self, obj: dict) -> ProviderPayment:
-        """Map a PaymentIntent's JSON to a ``ProviderPayment``."""
-        error = obj.get("last_payment_error") or {}
-        status = _STATUS.get(obj["status"], base.CREATED)
-        if obj["status"] == "requires_payment_method" and error:
+    def payment_from_object(self, obj: dict | Reader) -> ProviderPayment:
+        """Map a PaymentIntent's JSON to a ``ProviderPayment`` (``payloads`` checks each field)."""
+        intent = obj if isinstance(obj, Reader) else Reader(obj, kind="Stripe answer")
+        stripe_status = intent.text("status", max_length=40, choices=_STATUS)
+        error = intent.obj("last_payment_error")
+        status = _STATUS[stripe_status]
+        if stripe_status == "requires_payment_method" and error.data:
             status = base.FAILED
-        currency = obj["currency"].upper()
-        reference = (obj.get("metadata") or {}).get("order_number", "")
+        payment_id = intent.identifier("id")
+        currency = intent.currency()
+        amount = base.from_minor_units(intent.minor_amount("amount"), currency)
+        reference = intent.obj("metadata").text("order_number", required=False, max_length=40)
         next_action_url = ""
         if status == base.REQUIRES_ACTION:
-            redirect = (obj.get("next_action") or {}).get("redirect_to_url") or {}
+            redirect = intent.obj("next_action").obj("redirect_to_url")
             # Other next actions (3-D Secure in a modal) are run by Stripe.js on the pay page.
-            next_action_url = redirect.get("url") or (
+            next_action_url = redirect.text("url", required=False, max_length=500) or (
                 reverse("payments:pay", kwargs={"number": reference}) if reference else ""
             )
-        charge = obj.get("latest_charge")
-        charge = charge if isinstance(charge, dict) else {}
-        card = (charge.get("payment_method_details") or {}).get("card") or {}
+        charge = intent.obj_or_id("latest_charge")
+        charge = charge if isinstance(charge, Reader) else Reader({}, path=f"{intent.path}.latest_charge")
+        card = charge.obj("payment_method_details").obj("card")
         return ProviderPayment(
-            id=obj["id"],
+            id=payment_id,
             status=status,
-            amount=base.from_minor_units(obj["amount"], currency),
+            amount=amount,
             currency=currency,
-            client_secret=obj.get("client_secret") or "",
+            client_secret=intent.text("client_secret", required=False, max_length=200),
             next_action_url=next_action_url,
-            failure_code=error.get("code") or "",
-            decline_code=error.get("decline_code") or "",
-            failure_message=error.get("message") or "",
+            failure_code=error.text("code", required=False, max_length=60),
+            decline_code=error.text("decline_code", required=False, max_length=60),
+            failure_message=error.text("message", required=False, max_length=300, cut=True),
             reference=reference,
-            card_fingerprint=card.get("fingerprint") or "",
-            card_country=(card.get("country") or "").upper(),
-            amount_refunded=base.from_minor_units(charge.get("amount_refunded") or 0, currency),
+            card_fingerprint=card.text("fingerprint", required=False, max_length=100),
+            card_country=card.text("country", required=False, max_length=2).upper(),
+            amount_refunded=base.from_minor_units(
+                charge.minor_amount("amount_refunded", required=False), currency
+            ),
         )
 
     @staticmethod
-    def refund_from_object(obj: dict) -> ProviderRefund:
-        currency = obj["currency"].upper()
+    def refund_from_object(obj: dict | Reader) -> ProviderRefund:
+        refund = obj if isinstance(obj, Reader) else Reader(obj, kind="Stripe answer")
+        currency = refund.currency()
         return ProviderRefund(
-            id=obj["id"],
-            status=obj.get("status") or "",
-            amount=base.from_minor_units(obj["amount"], currency),
+            id=refund.identifier("id"),
+            status=refund.text("status", required=False, max_length=40),
+            amount=base.from_minor_units(refund.minor_amount("amount"), currency),
             currency=currency,
         )
 
-    def _event_payment(self, obj: dict) -> ProviderPayment | None:
+    def _checked_charge(self, charge: Reader) -> None:
+        """Check the fields of a charge that the handlers read (``charge.refunded``)."""
+        charge.identifier("id")
+        charge.identifier("payment_intent", required=False)
+        charge.text("status", max_length=20, choices=CHARGE_STATUSES)
+        charge.currency()
+        charge.minor_amount("amount")
+        charge.minor_amount("amount_refunded", required=False)
+        charge.obj("metadata")
+        refunds = charge.obj("refunds").objects("data") or []
+        for refund in refunds:
+            self.refund_from_object(refund)
+
+    def _event_payment(self, obj: Reader) -> ProviderPayment | None:
         """The payment an event object is about: an intent, or the intent of a captured charge."""
-        if obj.get("object") == "payment_intent":
+        kind = obj.data.get("object")
+        if kind == "payment_intent":
             return self.payment_from_object(obj)
-        if obj.get("object") == "charge" and obj.get("payment_intent") and obj.get("status") == "succeeded":
+        if kind == "charge" and obj.data.get("payment_intent") and obj.data.get("status") == "succeeded":
             # A refunded charge was captured: whatever order the events arrive in,
             # the payment succeeded before it was refunded.
             intent = {
-                "id": obj["payment_intent"],
+                "id": obj.data["payment_intent"],
                 "status": "succeeded",
-                "amount": obj["amount"],
-                "currency": obj["currency"],
-                "metadata": obj.get("metadata") or {},
-                "latest_charge": obj,
+                "amount": obj.data["amount"],
+                "currency": obj.data["currency"],
+                "metadata": obj.data.get("metadata") or {},
+                "latest_charge": obj.data,
             }
-            return self.payment_from_object(intent)
+            return self.payment_from_object(Reader(intent, path=obj.path))
         return None
 
     # -- helpers -------------------------------------------------------------

@@ -193,3 +193,38 @@ def test_header_includes_the_autocomplete_script(db):
     html = Client().get("/").content.decode()
 
     assert '<script src="/static/js/search.js" data-suggest-url="/search/suggest/" defer></script>' in html
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("brand", "so\x00ny"),
+        ("category", "\x00"),
+        ("seller", "acme\x1b[31m"),
+        ("condition", "new\x00"),
+        ("price_min", "1\x00"),
+        ("rating", "4\x00"),
+        ("in_stock", "1\x7f"),
+    ],
+)
+def test_a_filter_with_a_control_character_is_ignored_with_a_reason_not_a_500(
+    search_catalog, client, name, value
+):
+    response = get(client, q="headphones", **{name: value})
+
+    html = response.content.decode()
+    assert "\x00" not in html
+    assert [(n.name, n.reason) for n in response.context["result"].not_applied] == [
+        (name, "contains control characters")
+    ]
+    assert f"We ignored the filter {name}=" in html
+    assert ": contains control characters." in html
+
+
+@pytest.mark.parametrize("value", ["9" * 5000, "\u00b2"])
+def test_a_rating_of_5000_digits_or_a_superscript_is_not_a_rating_not_a_500(search_catalog, client, value):
+    response = get(client, q="headphones", rating=value)
+
+    assert [(n.name, n.reason) for n in response.context["result"].not_applied] == [
+        ("rating", "not a rating from 1 to 4")
+    ]

@@ -118,6 +118,10 @@ BAD_QUANTITIES = [
     (str(2**31), "You can buy at most 30 of an item at a time."),
     ("31", "You can buy at most 30 of an item at a time."),
     ("4", "Only 3 left from this seller."),
+    # 5,000 digits: past Python's int() limit of 4,300, once a ValueError and a 500
+    ("9" * 5000, "You can buy at most 30 of an item at a time."),
+    ("-" + "9" * 5000, "The quantity must be at least 1."),
+    ("\u00b2", "Enter a whole number of items."),  # a superscript two passes str.isdigit
 ]
 
 
@@ -145,6 +149,25 @@ def test_bad_quantities_on_update_are_refused_with_a_message_and_change_nothing(
     assert response.redirect_chain == [(reverse("orders:cart-detail"), 302)]
     assert message in response.content.decode()
     assert cart_lines(guest_cart(client)) == [(offer.pk, 1, False)]
+
+
+@pytest.mark.parametrize("view", ["cart-add", "cart-update"])
+def test_a_signed_in_shopper_typing_5000_digits_is_told_the_limit_not_shown_a_500(client, offer, view):
+    client.force_login(UserFactory())
+    add(client, offer.pk, 1)
+
+    response = post(client, view, {"offer": offer.pk, "quantity": "9" * 5000}, follow=True)
+
+    assert response.status_code == 200
+    assert "You can buy at most 30 of an item at a time." in response.content.decode()
+    assert [line.quantity for line in CartLine.objects.all()] == [1]
+
+
+def test_a_5000_digit_offer_id_is_not_found_not_a_500(client, offer):
+    response = post(client, "cart-add", {"offer": "9" * 5000, "quantity": "1"}, follow=True)
+
+    assert response.status_code == 200
+    assert "That item could not be found." in response.content.decode()
 
 
 def test_parse_quantity_accepts_whole_numbers_with_spaces():
@@ -656,3 +679,11 @@ def test_remove_lines_after_an_order_keeps_saved_for_later_and_other_lines(offer
     assert cart_remove_lines(cart=cart, offer_ids=[bought.pk, saved.pk]) == 1
 
     assert cart_lines(cart) == [(kept.pk, 1, False), (saved.pk, 1, True)]
+
+
+@pytest.mark.parametrize("next_url", ["1", "cart-detail", "home"])
+def test_a_next_that_is_a_bare_word_is_a_relative_redirect_not_a_500(client, offer, next_url):
+    # a refused add goes back to ``next``
+    response = post(client, "cart-add", {"offer": offer.pk, "quantity": "0", "next": next_url})
+
+    assert (response.status_code, response["Location"]) == (302, next_url)

@@ -11,6 +11,7 @@ import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -133,6 +134,13 @@ def place_form(client, shop, home, **overrides):
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
+
+
+def send(client, method, data):
+    """GET the page with ``data`` in the query, or POST it url-encoded as the browser's form does."""
+    if method == "get":
+        return client.get(URL, data)
+    return client.post(URL, urlencode(data), content_type="application/x-www-form-urlencoded")
 
 
 def text(response):
@@ -451,6 +459,36 @@ def test_placing_without_a_valid_method_for_a_seller_is_an_error(shopper, buyer,
     assert f'<p class="message error" role="alert">{CHOOSE_AN_OPTION}</p>' in content
     assert "Your order has not been placed yet: see below." in content
     assert 'value="place" class="btn btn-primary" disabled' in content
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["ship-" + "9" * 5000, "ship-\u00b2", "ship-99999999999999999999", "ship-0"],
+    ids=["5000-digits", "superscript-two", "past-bigint", "zero"],
+)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_shipping_field_for_no_real_seller_is_ignored_not_a_500(shopper, buyer, shop, field, method):
+    _user, home = buyer
+    data = place_form(shopper, shop, home, **{field: "standard", "action": "update"})
+
+    response = send(shopper, method, data)
+
+    assert response.status_code in (200, 302)
+    assert Order.objects.count() == 0
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_a_shipping_method_with_a_nul_byte_is_no_method_not_a_500(shopper, buyer, shop, method):
+    _user, home = buyer
+    data = place_form(shopper, shop, home, **{f"ship-{shop['bolt'].pk}": "stand\x00ard"})
+
+    response = send(shopper, method, data)
+
+    assert response.status_code == 200
+    assert "\x00" not in response.content.decode()
+    if method == "post":  # placing needs a method for every seller
+        assert CHOOSE_AN_OPTION in text(response)
     assert Order.objects.count() == 0
 
 

@@ -317,6 +317,8 @@ def test_another_shoppers_idempotency_key_is_refused(shop):
         (1.5, "Enter a whole number of items."),
         ("abc", "Enter a whole number of items."),
         (2**31, "at most"),
+        ("9" * 5000, "at most"),  # past int()'s digit limit: once a ValueError
+        ("\u00b2", "Enter a whole number of items."),
     ],
 )
 def test_bad_quantities_are_refused_changing_nothing(shop, quantity, message):
