@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from fulfillment.models import Claim, ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
-from marketplace.accounts.tasks import send_email_task
+from marketplace.accounts.services import email_enqueue
 from marketplace.core import events
 from marketplace.core.money import format_money
 from orders.models import Order
@@ -67,7 +67,7 @@ def seller_email_send(*, seller: Seller, template: str, context: dict) -> None:
         return
     context = {"seller": seller, "marketplace_name": settings.MARKETPLACE_NAME, **context}
     subject = " ".join(render_to_string(f"sellers/email/{template}_subject.txt", context).split())
-    send_email_task.delay_on_commit(
+    email_enqueue(
         {
             "subject": subject,
             "body": render_to_string(f"sellers/email/{template}_message.txt", context),

@@ -2,10 +2,10 @@
 
 The handlers are registered with ``events.subscribe_async`` in
 ``OrdersConfig.ready``: ``order.paid`` sends the confirmation,
-``order.cancelled`` the cancellation. Each renders the e-mail and hands it to
-``send_email_task`` on commit of the outbox dispatch, so an e-mail goes out
-once per event (the outbox records the handler as done in the same
-transaction).
+``order.cancelled`` the cancellation. Each renders the e-mail and stores it
+with ``email_enqueue`` in the outbox dispatch's transaction, so the e-mail row
+and the handler's "done" mark commit together and the e-mail goes out once
+per event (ADR 0060).
 """
 
 from django.conf import settings
@@ -13,7 +13,7 @@ from django.contrib.sites.models import Site
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from marketplace.accounts.tasks import send_email_task
+from marketplace.accounts.services import email_enqueue
 from marketplace.core import events
 from orders.models import Order, OrderLine, SellerOrder
 
@@ -45,7 +45,7 @@ def order_url(order: Order) -> str:
 
 
 def order_email_send(*, order: Order, template: str, extra: dict | None = None) -> None:
-    """Render ``orders/email/<template>_{subject.txt,message.txt,message.html}`` and send it on commit."""
+    """Render ``orders/email/<template>_{subject.txt,message.txt,message.html}``; store it to send."""
     context = {
         "order": order,
         "seller_orders": list(order.seller_orders.all()),
@@ -62,7 +62,7 @@ def order_email_send(*, order: Order, template: str, extra: dict | None = None) 
         "to": [order.user.email],
         "alternatives": [[render_to_string(f"orders/email/{template}_message.html", context), "text/html"]],
     }
-    send_email_task.delay_on_commit(payload)
+    email_enqueue(payload)
 
 
 def order_paid_email_send(*, order_id: int, **payload) -> None:

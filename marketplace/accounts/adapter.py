@@ -1,4 +1,4 @@
-"""django-allauth adapter: account e-mails go out through a Celery task."""
+"""django-allauth adapter: account e-mails go out through the outbound e-mail table."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
@@ -6,8 +6,8 @@ from django.conf import settings
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix, email, context):
-        """Render the e-mail now (in the request) and hand it to the worker once the transaction commits."""
-        from marketplace.accounts.tasks import send_email_task
+        """Render the e-mail now (in the request) and store it; a worker sends it once that commits."""
+        from marketplace.accounts.services import email_enqueue
 
         context = {"email": email, **context, "marketplace_name": settings.MARKETPLACE_NAME}
         message = self.render_mail(template_prefix, email, context)
@@ -21,4 +21,4 @@ class AccountAdapter(DefaultAccountAdapter):
             ],
             "headers": dict(message.extra_headers),
         }
-        send_email_task.delay_on_commit(payload)
+        email_enqueue(payload)

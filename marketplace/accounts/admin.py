@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from marketplace.accounts.forms import UserAdminChangeForm, UserAdminCreationForm
-from marketplace.accounts.models import Address, User
+from marketplace.accounts.models import Address, OutboundEmail, User
 
 
 class AddressInline(admin.StackedInline):
@@ -60,3 +60,26 @@ class AddressAdmin(admin.ModelAdmin):
     search_fields = ["full_name", "user__email", "line1", "city", "postal_code"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(admin.ModelAdmin):
+    """Read only: the e-mails sent or waiting; one past its attempts shows why in ``last_error``."""
+
+    list_display = ["__str__", "created_at", "sent_at", "attempts", "next_attempt_at"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    readonly_fields = [
+        "payload",
+        "message_id",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class UserManager(BaseUserManager):
@@ -78,3 +79,38 @@ class Address(models.Model):
 
     def __str__(self):
         return f"{self.full_name}, {self.line1}, {self.city} {self.postal_code}, {self.country}"
+
+
+class OutboundEmail(models.Model):
+    """A rendered e-mail waiting to be sent, written in the transaction that decided to send it.
+
+    ``email_enqueue`` writes the row (so an outbox handler's e-mail commits
+    with the handler's "done" mark); ``outbound_email_send`` sends it under a
+    ``SELECT ... FOR UPDATE SKIP LOCKED`` row lock and sets ``sent_at`` in the
+    same transaction. The on-commit kick and the sweep both go through it.
+    """
+
+    payload = models.JSONField(help_text="The keyword arguments of email_send (subject, body, to, ...).")
+    message_id = models.CharField(
+        max_length=255,
+        help_text="The Message-ID header; the same on every attempt, so a resend is recognisable.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "outbound e-mail"
+        ordering = ["id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbound_email_unsent_idx",
+                condition=Q(sent_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payload.get('subject', '')} -> {', '.join(self.payload.get('to', []))}"

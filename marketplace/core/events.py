@@ -12,6 +12,15 @@ Two kinds of subscriber:
   and is recorded in ``handlers_done`` with it, so a retry after one handler
   failed does not run the others again.
 
+A handler's effect must commit with its "done" mark, whatever moment the
+process dies at (ADR 0060): a database write in the dispatch's transaction
+(a ledger posting by unique key; an e-mail through
+``marketplace.accounts.services.email_enqueue``, a row that is sent after
+commit and swept if it was not), or an idempotent call made inside the handler
+(the Elasticsearch bulk upsert). Never ``task.delay_on_commit()`` in a
+handler: a process killed between the commit and the enqueue loses the task
+while the handler is already marked done.
+
 Apps subscribe in ``AppConfig.ready()``. Async payloads must be JSON: pass ids,
 not objects (Decimal, dates and UUIDs are stored as strings).
 """

@@ -170,15 +170,28 @@ for _key, _value in _email.items():
     if _key != "EMAIL_BACKEND":
         globals()[_key] = _value
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Marketplace <no-reply@marketplace.test>")
+# Seconds an SMTP call may block: a sending worker holds the e-mail's row lock meanwhile.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Days a sent e-mail stays in the outbound table (accounts.OutboundEmail) before it is deleted.
+OUTBOUND_EMAIL_KEEP_DAYS = env.int("OUTBOUND_EMAIL_KEEP_DAYS", default=30)
 
 # Celery: Redis broker when REDIS_URL is set; eager in-process otherwise.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Delivery (ADR 0060). A message is acknowledged when its task has finished (acks_late), and put
+# back at once when the pool process running it dies (reject_on_worker_lost); a process holds
+# one message at a time (prefetch 1), so a death strands at most one per process. If the whole
+# worker dies, Redis hands its unacknowledged messages out again after the visibility timeout.
+# Nothing depends on that for correctness: the outbox and outbound e-mail sweeps re-drive the
+# work from the database every minute. The timeout must exceed the longest task and the longest
+# retry countdown (600 s), or Redis would give a message that is still running, or waiting for
+# its countdown, to a second worker.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 900}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -188,6 +201,16 @@ ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=15)
 # Periodic tasks (celery beat); each app adds its own entry.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "marketplace.core.tasks.outbox_sweep_task", "schedule": 60.0},
+    # E-mails whose on-commit kick never ran (the process died) or whose sending failed.
+    "accounts-outbound-email-sweep": {
+        "task": "marketplace.accounts.tasks.outbound_email_sweep_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    "accounts-outbound-email-prune": {
+        "task": "marketplace.accounts.tasks.outbound_email_prune_task",
+        "schedule": crontab(minute=45, hour=3),
+    },
     "orders-expire-unpaid": {
         "task": "orders.tasks.order_expire_unpaid_task",
         "schedule": 60.0,

@@ -20,3 +20,12 @@ def write_then_fail(**payload):
     """Write a row and fail: the savepoint must roll the write back."""
     OutboxEvent.objects.create(name="written.by.handler", payload={})
     raise RuntimeError("after writing")
+
+
+class SimulatedKill(BaseException):
+    """The process dies here: nothing catches it, the open transaction rolls back."""
+
+
+def die(**payload):
+    """Registered after the real handlers of an event: the worker dies before the dispatch commits."""
+    raise SimulatedKill

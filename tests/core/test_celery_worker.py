@@ -2,7 +2,7 @@
 
 The worker test starts an embedded worker thread (``celery.contrib.testing.worker``)
 on the project's own Celery app with eager mode off, so the e-mail goes
-request -> transaction commit -> broker -> worker -> ``send_email_task``. With
+request -> transaction commit -> broker -> worker -> ``outbound_email_send_task``. With
 ``REDIS_URL`` set the broker is that Redis server, on database 15 so no other
 worker consumes the message; without it, kombu's in-memory transport.
 """
@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
-from marketplace.accounts.tasks import send_email_task
+from marketplace.accounts.tasks import outbound_email_send_task, outbound_email_sweep_task
 from marketplace.celery import app
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -116,7 +116,7 @@ def test_a_real_worker_delivers_the_signup_confirmation_email(client, live_worke
     assert "/accounts/confirm-email/" in mail.outbox[0].body
     (name, is_eager, routing_key, thread_name), *others = task_runs
     assert others == []
-    assert name == "marketplace.accounts.tasks.send_email_task"
+    assert name == "marketplace.accounts.tasks.outbound_email_send_task"
     assert is_eager is False
     assert routing_key == app.conf.task_default_queue
     assert thread_name != threading.current_thread().name
@@ -126,9 +126,34 @@ def test_tasks_are_acknowledged_late_and_requeued_if_the_worker_dies():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
-    assert send_email_task.acks_late is True
+    assert outbound_email_send_task.acks_late is True
+    assert outbound_email_sweep_task.acks_late is True
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
+
+
+def test_redis_gives_a_dead_workers_messages_out_again_after_a_timeout_longer_than_any_countdown():
+    from marketplace.core.tasks import OUTBOX_RETRY_MAX_COUNTDOWN
+
+    visibility_timeout = app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility_timeout == 900
+    # A message waiting for its retry countdown stays unacknowledged: a shorter timeout would
+    # hand it to a second worker. retry_backoff's ceiling (retry_backoff_max) is the other bound.
+    assert OUTBOX_RETRY_MAX_COUNTDOWN == 600 < visibility_timeout
+    app.loader.import_default_modules()  # every app's tasks module, as a worker loads them
+    backoff_tasks = [task for task in app.tasks.values() if getattr(task, "retry_backoff", False)]
+    assert backoff_tasks
+    assert all(getattr(task, "retry_backoff_max", 600) < visibility_timeout for task in backoff_tasks)
+
+
+def test_the_sweeps_of_the_outbox_and_the_outbound_emails_run_every_minute():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+
+    assert schedule["outbox-sweep"]["task"] == "marketplace.core.tasks.outbox_sweep_task"
+    assert schedule["accounts-outbound-email-sweep"]["task"] == outbound_email_sweep_task.name
+    assert (
+        schedule["outbox-sweep"]["schedule"] == schedule["accounts-outbound-email-sweep"]["schedule"] == 60.0
+    )
 
 
 def celery_config_in_fresh_process(**env_overrides: str) -> str:
