@@ -64,16 +64,20 @@ def _label_response(shipment: Shipment | None) -> HttpResponse:
 # -- the shopper -----------------------------------------------------------------
 
 
-class ReturnCreateView(LoginRequiredMixin, TemplateView):
-    """Choose the units and the reason; the form lists only what can still go back."""
-
-    template_name = "fulfillment/returns/return_create.html"
+class ShopperSellerOrderMixin(LoginRequiredMixin):
+    """``self.seller_order()``: the signed-in shopper's seller order named in the URL, or a 404."""
 
     def seller_order(self) -> SellerOrder:
         try:
             return seller_order_for_return(user=self.request.user, number=self.kwargs["number"])
         except SellerOrder.DoesNotExist:
             raise Http404("No such order.") from None
+
+
+class ReturnCreateView(ShopperSellerOrderMixin, TemplateView):
+    """Choose the units and the reason; the form lists only what can still go back."""
+
+    template_name = "fulfillment/returns/return_create.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -266,16 +270,10 @@ class SellerReturnLabelView(SellerMemberMixin, View):
 # -- claims (fulfillment/claims.py) -----------------------------------------------
 
 
-class ClaimCreateView(LoginRequiredMixin, TemplateView):
+class ClaimCreateView(ShopperSellerOrderMixin, TemplateView):
     """Ask the marketplace to step in; the page says which reasons apply to this order now, and why."""
 
     template_name = "fulfillment/returns/claim_create.html"
-
-    def seller_order(self) -> SellerOrder:
-        try:
-            return seller_order_for_return(user=self.request.user, number=self.kwargs["number"])
-        except SellerOrder.DoesNotExist:
-            raise Http404("No such order.") from None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

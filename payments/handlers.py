@@ -37,6 +37,24 @@ def refund_payment_for_order(*, order_id: int) -> Payment | None:
     return next((p for p in captured if payment_released_order(payment=p)), captured[0] if captured else None)
 
 
+def _refund_or_report(*, payment, lines, shipping, reason, actor, key, failed):
+    """Refund ``lines`` (and ``shipping``) under ``key``; on a refusal call ``failed`` with the
+    reason and return None, leaving the refusal for staff rather than retrying it forever."""
+    try:
+        with transaction.atomic():
+            return refund_create(
+                payment=payment,
+                lines=lines,
+                shipping_amount=shipping if shipping > 0 else None,
+                reason=reason,
+                actor=actor,
+                idempotency_key=key,
+            )
+    except RefundRefused as error:
+        failed(error.message)
+        return None
+
+
 def return_received_refund(*, return_id: int, **payload) -> None:
     """On ``return.received``: refund the returned units (and shipping per policy), once.
 
@@ -57,20 +75,17 @@ def return_received_refund(*, return_id: int, **payload) -> None:
             rma.seller_order_id, 0
         )
         shipping = min(shipping, max(left, 0))
-    try:
-        with transaction.atomic():
-            refund = refund_create(
-                payment=payment,
-                lines=lines,
-                shipping_amount=shipping if shipping > 0 else None,
-                reason=f"Return {rma.number}: {rma.get_reason_display()}",
-                actor=None,
-                idempotency_key=f"return-{rma.number}",
-            )
-    except RefundRefused as error:
-        return_refund_failed(return_id=rma.pk, error=error.message)
-        return
-    return_refund_recorded(return_id=rma.pk, refund_reference=str(refund.pk), amount=refund.amount)
+    refund = _refund_or_report(
+        payment=payment,
+        lines=lines,
+        shipping=shipping,
+        reason=f"Return {rma.number}: {rma.get_reason_display()}",
+        actor=None,
+        key=f"return-{rma.number}",
+        failed=lambda message: return_refund_failed(return_id=rma.pk, error=message),
+    )
+    if refund is not None:
+        return_refund_recorded(return_id=rma.pk, refund_reference=str(refund.pk), amount=refund.amount)
 
 
 def _claim_refund_plan(claim: Claim, order_id: int):
@@ -130,18 +145,16 @@ def claim_granted_refund(*, claim_id: int, **payload) -> None:
     if not lines:
         claim_refund_failed(claim_id=claim.pk, error="Everything of this order was refunded already.")
         return
-    try:
-        with transaction.atomic():
-            refund = refund_create(
-                payment=payment,
-                lines=lines,
-                shipping_amount=shipping if shipping > 0 else None,
-                reason=f"Claim {claim.number} granted: {claim.get_reason_display()}",
-                actor=claim.decided_by,
-                idempotency_key=f"claim-{claim.number}",
-            )
-    except RefundRefused as error:
-        claim_refund_failed(claim_id=claim.pk, error=error.message)
+    refund = _refund_or_report(
+        payment=payment,
+        lines=lines,
+        shipping=shipping,
+        reason=f"Claim {claim.number} granted: {claim.get_reason_display()}",
+        actor=claim.decided_by,
+        key=f"claim-{claim.number}",
+        failed=lambda message: claim_refund_failed(claim_id=claim.pk, error=message),
+    )
+    if refund is None:
         return
     claim_refund_recorded(
         claim_id=claim.pk, refund_reference=str(refund.pk), amount=refund.amount, returns=shares
