@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements/dev.txt | sha1sum | cut -c1
 PORT ?= 8000
 SEED_PRODUCTS ?= 1000
 BENCH_PRODUCTS ?= 10000
+# pytest-xdist workers: both cores of the CI machine; PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: venv run test lint migrate seed bench bench-orders bench-search lock clean-data worker
 
@@ -27,7 +29,7 @@ run: migrate
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
