@@ -6,7 +6,7 @@ class FulfillmentConfig(AppConfig):
     verbose_name = "Fulfillment"
 
     def ready(self):
-        from fulfillment import notifications, returns, scorecard
+        from fulfillment import checks, notifications, returns, scorecard  # noqa: F401  (checks: registers)
         from marketplace.core import events
 
         notifications.register()

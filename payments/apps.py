@@ -7,6 +7,7 @@ class PaymentsConfig(AppConfig):
 
     def ready(self):
         from marketplace.core import events
+        from payments import checks  # noqa: F401  (registers the system check)
 
         # Through the outbox, after the cancellation commits: the refund is a
         # provider call, kept out of the order's transaction, retried until done.

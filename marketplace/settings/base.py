@@ -241,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # Carrier adapters: code -> class (fulfillment/carriers/). A real carrier is added here.
 CARRIERS = {"sandbox": "fulfillment.carriers.sandbox.SandboxCarrier"}
+# The stand-ins allowed to run: the sandbox payment provider ("payments"), the sandbox carrier
+# ("carrier") and an e-mail backend that delivers nothing ("email"). All here; production
+# allows none unless the environment names them (system checks, marketplace/core/checks.py).
+SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=["payments", "carrier", "email"])
 # The sandbox carrier signs its webhooks with this secret (HMAC-SHA256).
 CARRIER_SANDBOX_WEBHOOK_SECRET = env.str(
     "CARRIER_SANDBOX_WEBHOOK_SECRET", default="sandbox-carrier-not-secret"

@@ -13,6 +13,9 @@ if not ALLOWED_HOSTS:
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
+# No sandbox unless asked for: a system check refuses each one in use (docs/configuration.md).
+SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=[])
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

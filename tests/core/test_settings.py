@@ -82,6 +82,16 @@ def test_prod_settings_load_with_real_values():
     assert result.stdout == "configured\n"
 
 
+# What a real deployment sets (no real carrier adapter exists yet, so the sandbox carrier is named).
+REAL_SERVICES = {
+    "STRIPE_SECRET_KEY": "sk_live_placeholder",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_placeholder",
+    "STRIPE_WEBHOOK_SECRET": "whsec_placeholder",
+    "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.com:587",
+    "SANDBOX_ALLOWED": "carrier",
+}
+
+
 def test_prod_settings_pass_the_deployment_checks():
     result = run_prod(
         "manage.py",
@@ -91,7 +101,37 @@ def test_prod_settings_pass_the_deployment_checks():
         "WARNING",
         SECRET_KEY=GOOD_SECRET_KEY,
         ALLOWED_HOSTS="shop.example.com",
+        **REAL_SERVICES,
     )
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "System check identified no issues (0 silenced).\n"
+
+
+def test_prod_refuses_the_sandbox_payments_carrier_and_console_email_unless_named():
+    refused = run_prod("manage.py", "check", SECRET_KEY=GOOD_SECRET_KEY, ALLOWED_HOSTS="shop.example.com")
+
+    assert refused.returncode == 1
+    for check_id, words in (
+        ("payments.E001", "The sandbox payment provider would take the payments"),
+        ("fulfillment.E001", "The sandbox carrier would sell the labels"),
+        ("core.E001", "E-mail goes to console"),
+    ):
+        assert check_id in refused.stderr and words in refused.stderr, refused.stderr
+    demo = run_prod(
+        "manage.py",
+        "check",
+        SECRET_KEY=GOOD_SECRET_KEY,
+        ALLOWED_HOSTS="shop.example.com",
+        SANDBOX_ALLOWED="payments,carrier,email",
+    )
+    assert demo.returncode == 0, demo.stderr
+    only_email_missing = run_prod(
+        "manage.py",
+        "check",
+        SECRET_KEY=GOOD_SECRET_KEY,
+        ALLOWED_HOSTS="shop.example.com",
+        **{**REAL_SERVICES, "EMAIL_URL": "consolemail://"},
+    )
+    assert only_email_missing.returncode == 1
+    assert "core.E001" in only_email_missing.stderr and "payments.E001" not in only_email_missing.stderr
