@@ -27,9 +27,12 @@ urlpatterns = [
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
-    path("bench/bare/", bench_views.bare, name="bench-bare"),
     path("", include("catalog.urls")),
 ]
+
+if settings.BENCH_VIEWS:
+    # The benchmark's baseline (bench/run.py); off in production unless BENCH_VIEWS says so.
+    urlpatterns.insert(-1, path("bench/bare/", bench_views.bare, name="bench-bare"))
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

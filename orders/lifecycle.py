@@ -409,6 +409,12 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     if OS.CANCELLED not in ORDER_TRANSITIONS[locked.status]:
         raise _refuse("Order", locked.number, locked.get_status_display(), OS.CANCELLED)
     seller_orders = seller_orders_lock(order_id=locked.pk)
+    if locked.status == OS.ON_HOLD:
+        raise ApplicationError(
+            f"Order {locked.number} is being reviewed by our staff and cannot be cancelled now; "
+            "they will release or cancel it shortly.",
+            extra={"order_id": locked.pk},
+        )
     if not order_cancellable(locked, seller_orders):
         raise ApplicationError(
             f"Order {locked.number} has shipped items and cannot be cancelled.",

@@ -245,6 +245,8 @@ CARRIERS = {"sandbox": "fulfillment.carriers.sandbox.SandboxCarrier"}
 # ("carrier") and an e-mail backend that delivers nothing ("email"). All here; production
 # allows none unless the environment names them (system checks, marketplace/core/checks.py).
 SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=["payments", "carrier", "email"])
+# /bench/bare/, the cheapest response: the baseline of bench/ (docs/performance.md).
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=True)
 # The sandbox carrier signs its webhooks with this secret (HMAC-SHA256).
 CARRIER_SANDBOX_WEBHOOK_SECRET = env.str(
     "CARRIER_SANDBOX_WEBHOOK_SECRET", default="sandbox-carrier-not-secret"

@@ -15,6 +15,7 @@ if DEBUG:
 
 # No sandbox unless asked for: a system check refuses each one in use (docs/configuration.md).
 SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=[])
+BENCH_VIEWS = env.bool("BENCH_VIEWS", default=False)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

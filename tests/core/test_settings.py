@@ -135,3 +135,13 @@ def test_prod_refuses_the_sandbox_payments_carrier_and_console_email_unless_name
     )
     assert only_email_missing.returncode == 1
     assert "core.E001" in only_email_missing.stderr and "payments.E001" not in only_email_missing.stderr
+
+
+def test_the_benchmark_baseline_is_not_served_in_production_unless_asked():
+    resolve = (
+        "import django; django.setup(); from django.urls import resolve, Resolver404\n"
+        "try:\n    resolve('/bench/bare/'); print('served')\nexcept Resolver404:\n    print('404')"
+    )
+    env = {"SECRET_KEY": GOOD_SECRET_KEY, "ALLOWED_HOSTS": "shop.example.com"}
+    assert run_prod("-c", resolve, **env).stdout == "404\n"
+    assert run_prod("-c", resolve, **env, BENCH_VIEWS="true").stdout == "served\n"

@@ -322,6 +322,19 @@ def test_cancel_is_refused_once_a_part_has_shipped(order, stocks):
     assert reserved(stocks) == [2, 1]
 
 
+def test_cancelling_an_order_held_for_review_says_so_not_that_it_shipped(order, stocks):
+    order_hold(order=order, payment_reference="pi_1", amount=order.total_amount)
+
+    with pytest.raises(ApplicationError) as error:
+        order_cancel(order=order, actor=None, reason="changed my mind")
+
+    assert error.value.message == (
+        f"Order {order.number} is being reviewed by our staff and cannot be cancelled now; "
+        "they will release or cancel it shortly."
+    )
+    assert Order.objects.get(pk=order.pk).status == OS.ON_HOLD
+
+
 def test_the_order_completes_when_every_part_is_delivered_or_cancelled(order, emitted):
     pay(order)
     first, second = order.seller_orders.all()
