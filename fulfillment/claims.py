@@ -34,6 +34,7 @@ from fulfillment.scorecard import order_defect_record
 from fulfillment.stock import stock_release
 from marketplace.core import events
 from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_text
 from orders.lifecycle import order_lock, seller_order_transition
 from orders.models import Order, OrderEvent, SellerOrder, StockAllocation
 
@@ -72,18 +73,17 @@ def _late_option(seller_order: SellerOrder, now: datetime) -> ClaimOption:
     )
 
 
-def _unrefunded_returns(seller_order: SellerOrder, now: datetime) -> list[ReturnRequest]:
+def _refund_overdue(seller_order: SellerOrder, now: datetime) -> bool:
+    """Whether a return of the seller order was approved long enough ago and is still not refunded."""
     due = now - timedelta(days=settings.CLAIM_RETURN_REFUND_DAYS)
-    return list(
-        ReturnRequest.objects.filter(
-            seller_order=seller_order, status__in=UNREFUNDED_RETURNS, decided_at__lte=due
-        ).order_by("pk")
-    )
+    return ReturnRequest.objects.filter(
+        seller_order=seller_order, status__in=UNREFUNDED_RETURNS, decided_at__lte=due
+    ).exists()
 
 
 def _return_option(seller_order: SellerOrder, now: datetime) -> ClaimOption:
     label = Reason.RETURN_NOT_REFUNDED.label
-    if _unrefunded_returns(seller_order, now):
+    if _refund_overdue(seller_order, now):
         return ClaimOption(Reason.RETURN_NOT_REFUNDED, label, True, "Your return is still not refunded.")
     days = settings.CLAIM_RETURN_REFUND_DAYS
     if ReturnRequest.objects.filter(seller_order=seller_order, status__in=UNREFUNDED_RETURNS).exists():
@@ -126,17 +126,6 @@ def _emit(claim: Claim, name: str, *, durable: bool = False) -> None:
     )
 
 
-def _text(value, *, what: str, limit: int, required: bool) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ApplicationError(f"The {what} contains a character that is not allowed.")
-    if required and not value:
-        raise ApplicationError(f"Please write {what}.")
-    if len(value) > limit:
-        raise ApplicationError(f"The {what} is too long: at most {limit} characters.")
-    return value
-
-
 @transaction.atomic
 def claim_open(
     *, user, seller_order: SellerOrder, reason: str, description: str = "", now: datetime | None = None
@@ -145,7 +134,7 @@ def claim_open(
     now = now or timezone.now()
     if reason not in Reason.values:
         raise ApplicationError("Choose what went wrong.")
-    description = _text(description, what="what happened", limit=1000, required=False)
+    description = parse_text(description, name="description", limit=1000)
     order = order_lock(order_id=seller_order.order_id)
     if order.user_id != getattr(user, "pk", None):
         raise ApplicationError("This order is not yours.")
@@ -216,15 +205,13 @@ def _decide(claim: Claim, *, status: str, actor, note: str) -> Claim:
 @transaction.atomic
 def claim_grant(*, claim: Claim, actor, note: str = "") -> Claim:
     """Staff find for the shopper: the marketplace refunds (``claim.granted``), the seller is debited."""
-    return _decide(
-        claim, status=CS.GRANTED, actor=actor, note=_text(note, what="a note", limit=500, required=False)
-    )
+    return _decide(claim, status=CS.GRANTED, actor=actor, note=parse_text(note, name="note", limit=500))
 
 
 @transaction.atomic
 def claim_deny(*, claim: Claim, actor, note: str) -> Claim:
     """Staff find for the seller; the note, required, tells the shopper why."""
-    note = _text(note, what="the reason for the shopper", limit=500, required=True)
+    note = parse_text(note, name="note", limit=500, missing="Please write the reason for the shopper.")
     return _decide(claim, status=CS.DENIED, actor=actor, note=note)
 
 

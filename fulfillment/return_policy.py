@@ -62,3 +62,23 @@ def return_window_end(*, terms: ReturnTerms, delivered_at: datetime | None) -> d
     if delivered_at is None or not terms.window_days:
         return None
     return delivered_at + timedelta(days=terms.window_days)
+
+
+def part_returnable_until(*, seller_order, now: datetime) -> datetime | None:
+    """Until when units of this seller order can be asked back; None when nothing is delivered,
+    every unit is in a return already, or the window has closed.
+
+    Reads the prefetched ``shipments`` (outbound), ``returns`` with their ``lines``, ``lines``
+    and ``seller.return_policy``, so the order page calls it without a query. The return form
+    checks every line and unit itself (``fulfillment.returns``).
+    """
+    delivered = [shipment.delivered_at for shipment in seller_order.shipments.all() if shipment.delivered_at]
+    if not delivered:
+        return None
+    in_returns = sum(
+        item.quantity for rma in seller_order.returns.all() if rma.is_open for item in rma.lines.all()
+    )
+    if in_returns >= sum(line.quantity for line in seller_order.lines.all()):
+        return None
+    until = return_window_end(terms=return_terms(seller=seller_order.seller), delivered_at=max(delivered))
+    return until if until and until >= now else None

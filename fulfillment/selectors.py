@@ -1,4 +1,4 @@
-"""Reads for the seller's shipping pages, always scoped to the signed-in member's seller."""
+"""Reads for the shipping pages: the seller's, scoped to the member's seller, and the buyer's parcel page."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch, QuerySet, Sum
 
-from fulfillment.models import Shipment, ShipmentLine, Warehouse
+from fulfillment.models import Shipment, ShipmentLine, TrackingEvent, Warehouse
 from orders.models import OrderLine, SellerOrder, StockAllocation
 from sellers.models import Seller
 
@@ -70,3 +70,17 @@ def units_waiting_by_warehouse(*, seller_order: SellerOrder) -> list[tuple[Wareh
         waiting[row["stock__warehouse_id"]][row["line_id"]] = row["units"]
     warehouses = Warehouse.objects.in_bulk(list(waiting))
     return [(warehouses[pk], waiting[pk]) for pk in sorted(waiting)]
+
+
+def parcel_get_for_user(*, user, tracking_number: str) -> Shipment:
+    """One parcel of the user's orders with its scans (newest first) and units; raise DoesNotExist."""
+    return (
+        Shipment.objects.filter(seller_order__order__user=user, tracking_number=tracking_number[:40])
+        .exclude(status=Shipment.Status.VOIDED)
+        .select_related("seller_order__seller", "seller_order__order")
+        .prefetch_related(
+            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
+            Prefetch("lines", queryset=ShipmentLine.objects.select_related("line").order_by("pk")),
+        )
+        .get()
+    )

@@ -38,7 +38,7 @@ from fulfillment.selectors_returns import (
 )
 from fulfillment.views_seller import SellerMemberMixin
 from marketplace.core.errors import ApplicationError
-from marketplace.core.inputs import parse_int
+from marketplace.core.inputs import parse_id, parse_int
 from orders.models import SellerOrder
 
 MAX_DIGITS = 7
@@ -250,9 +250,8 @@ class SellerReturnView(SellerMemberMixin, TemplateView):
             if needed:
                 raise ApplicationError("Choose the warehouse the units go back to.")
             return None
-        if not value.isdigit() or len(value) > 12:
-            raise ApplicationError("Choose one of your warehouses.")
-        warehouse = Warehouse.objects.filter(pk=int(value), seller=self.seller).first()
+        warehouse_id = parse_id(value, message="Choose one of your warehouses.")
+        warehouse = Warehouse.objects.filter(pk=warehouse_id, seller=self.seller).first()
         if warehouse is None:
             raise ApplicationError("Choose one of your warehouses.")
         return warehouse

@@ -1,26 +1,12 @@
 """The shopper's tracking page of one parcel, at /track/<tracking number>/ (only its buyer sees it)."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Prefetch
 from django.http import Http404
 from django.views.generic import TemplateView
 
-from fulfillment.models import Shipment, ShipmentLine, TrackingEvent
+from fulfillment.models import Shipment
 from fulfillment.promises import delivered_late
-
-
-def parcel_get_for_user(*, user, tracking_number: str) -> Shipment:
-    """One parcel of the user's orders with its scans (newest first) and units; raise DoesNotExist."""
-    return (
-        Shipment.objects.filter(seller_order__order__user=user, tracking_number=tracking_number[:40])
-        .exclude(status=Shipment.Status.VOIDED)
-        .select_related("seller_order__seller", "seller_order__order")
-        .prefetch_related(
-            Prefetch("tracking_events", queryset=TrackingEvent.objects.order_by("-occurred_at", "-id")),
-            Prefetch("lines", queryset=ShipmentLine.objects.select_related("line").order_by("pk")),
-        )
-        .get()
-    )
+from fulfillment.selectors import parcel_get_for_user
 
 
 class ParcelTrackingView(LoginRequiredMixin, TemplateView):

@@ -1,7 +1,5 @@
 """The shopper's order pages: the list, one order with its timeline, cancelling."""
 
-from datetime import datetime
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
@@ -11,7 +9,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from fulfillment.promises import late_shipment_ids
-from fulfillment.return_policy import return_terms, return_window_end
+from fulfillment.return_policy import part_returnable_until
 from marketplace.core.errors import ApplicationError
 from orders.lifecycle import order_cancel, order_cancellable
 from orders.models import Order
@@ -42,11 +40,12 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         order = _order_or_404(self.request, kwargs["number"])
         seller_orders = list(order.seller_orders.all())
         context["order"] = order
+        now = timezone.now()
         context["parts"] = [
             (
                 seller_order,
                 seller_order_timeline(order=order, seller_order=seller_order),
-                _returnable_until(seller_order),
+                part_returnable_until(seller_order=seller_order, now=now),
             )
             for seller_order in seller_orders
         ]
@@ -55,24 +54,6 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         context["late_shipment_ids"] = late_shipment_ids(seller_orders=seller_orders)
         context["awaiting_payment"] = order.status == Order.Status.PENDING_PAYMENT
         return context
-
-
-def _returnable_until(seller_order) -> datetime | None:
-    """Until when units of this part can be asked back (None: nothing delivered, or the window closed).
-
-    From the prefetched parcels and the seller's policy: no query. The return
-    form itself checks every line and unit (fulfillment.returns).
-    """
-    delivered = [s.delivered_at for s in seller_order.shipments.all() if s.delivered_at]
-    if not delivered:
-        return None
-    in_returns = sum(
-        item.quantity for rma in seller_order.returns.all() if rma.is_open for item in rma.lines.all()
-    )
-    if in_returns >= sum(line.quantity for line in seller_order.lines.all()):
-        return None  # every unit is in a return already
-    until = return_window_end(terms=return_terms(seller=seller_order.seller), delivered_at=max(delivered))
-    return until if until and until >= timezone.now() else None
 
 
 class OrderCancelView(LoginRequiredMixin, View):

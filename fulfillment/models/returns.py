@@ -79,7 +79,6 @@ class ReturnRequest(models.Model):
     shipment = models.OneToOneField(
         Shipment, null=True, blank=True, on_delete=models.PROTECT, related_name="return_request"
     )
-    restocked = models.BooleanField(default=False)
     refund_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     refund_reference = models.CharField(
         max_length=40, blank=True, help_text="The payments app's refund id, once refunded."

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Max, Sum
 
@@ -13,7 +13,7 @@ from fulfillment.models import (
     Shipment,
     ShipmentLine,
 )
-from fulfillment.return_policy import ReturnTerms, return_terms
+from fulfillment.return_policy import ReturnTerms, return_terms, return_window_end
 from marketplace.core import events
 from marketplace.core.errors import ApplicationError
 from orders.lifecycle import order_lock
@@ -62,7 +62,6 @@ def returnable_lines(*, seller_order: SellerOrder, terms: ReturnTerms | None = N
         .annotate(units=Sum("quantity"))
         .values_list("line_id", "units")
     )
-    window = timedelta(days=terms.window_days)
     result = []
     for line in seller_order.lines.order_by("pk"):
         row = delivered.get(line.pk)
@@ -71,7 +70,7 @@ def returnable_lines(*, seller_order: SellerOrder, terms: ReturnTerms | None = N
                 line=line,
                 delivered=row["units"] if row else 0,
                 in_returns=in_returns.get(line.pk, 0),
-                window_ends_at=row["last"] + window if row and terms.window_days else None,
+                window_ends_at=return_window_end(terms=terms, delivered_at=row["last"] if row else None),
             )
         )
     return result
@@ -119,17 +118,6 @@ def sync(target: ReturnRequest, locked: ReturnRequest) -> ReturnRequest:
     if target is not locked:
         target.refresh_from_db()
     return locked
-
-
-def checked_note(text, *, required: bool, what: str) -> str:
-    text = (text or "").strip()
-    if "\x00" in text:
-        raise ApplicationError(f"The {what} contains a character that is not allowed.")
-    if required and not text:
-        raise ApplicationError(f"Please write a {what}.")
-    if len(text) > 500:
-        raise ApplicationError(f"The {what} is too long: at most 500 characters.")
-    return text
 
 
 def check_seller(rma: ReturnRequest, seller: Seller | None) -> None:

@@ -17,13 +17,13 @@ from fulfillment.returns.common import (
     ST,
     audit,
     check_seller,
-    checked_note,
     emit_status,
     lock,
     sync,
 )
 from fulfillment.shipments import ParcelSpec, order_address, parcel_buy, warehouse_address
 from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_text
 from orders.models import Order
 from sellers.models import Seller
 
@@ -84,7 +84,7 @@ def return_approve(
     *, return_request: ReturnRequest, actor=None, seller: Seller | None = None, note: str = ""
 ) -> ReturnRequest:
     """Approve a return waiting for the seller and issue its return label."""
-    note = checked_note(note, required=False, what="note")
+    note = parse_text(note, name="note", limit=500)
     locked = lock(return_request)
     check_seller(locked, seller)
     if locked.status not in DECIDABLE:
@@ -99,7 +99,7 @@ def return_reject(
     *, return_request: ReturnRequest, note: str, actor=None, seller: Seller | None = None
 ) -> ReturnRequest:
     """Reject a return waiting for the seller; the note, required, tells the shopper why."""
-    note = checked_note(note, required=True, what="note to the shopper saying why")
+    note = parse_text(note, name="note", limit=500, missing="Please write a note to the shopper saying why.")
     locked = lock(return_request)
     check_seller(locked, seller)
     if locked.status not in DECIDABLE:

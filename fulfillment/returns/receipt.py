@@ -51,8 +51,6 @@ def _restock(rma: ReturnRequest, quantities: dict, warehouse: Warehouse | None) 
         stock_restock_units(offer_id=item.line.offer_id, warehouse_id=warehouse.pk, quantity=quantity)
         item.restocked_quantity += quantity
         item.save(update_fields=["restocked_quantity"])
-    rma.restocked = True
-    rma.save(update_fields=["restocked"])
     return sum(wanted.values())
 
 

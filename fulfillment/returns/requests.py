@@ -20,7 +20,6 @@ from fulfillment.returns.common import (
     Reason,
     ReturnableLine,
     audit,
-    checked_note,
     emit_status,
     lock,
     returnable_lines,
@@ -28,6 +27,7 @@ from fulfillment.returns.common import (
 )
 from fulfillment.returns.decisions import approve
 from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_text
 from orders.lifecycle import order_lock
 from orders.models import SellerOrder
 
@@ -88,7 +88,12 @@ def return_request_create(
     now = now or timezone.now()
     if reason not in Reason.values:
         raise ApplicationError("Choose why you are returning the items.")
-    comment = checked_note(comment, required=reason == Reason.OTHER, what="few words on why")
+    comment = parse_text(
+        comment,
+        name="comment",
+        limit=500,
+        missing="Please write a few words on why." if reason == Reason.OTHER else None,
+    )
     order = order_lock(order_id=seller_order.order_id)
     if order.user_id != getattr(user, "pk", None):
         raise ApplicationError("This order is not yours.")

@@ -104,3 +104,23 @@ def has_control_characters(text: str) -> bool:
 def without_control_characters(text: str) -> str:
     """``text`` with its control characters removed."""
     return "".join(char for char in text if unicodedata.category(char) != "Cc")
+
+
+# Line breaks and tabs are how people write in a text area; every other control character is refused.
+_TEXT_AREA_WHITESPACE = frozenset("\n\r\t")
+
+
+def parse_text(raw, *, name: str, limit: int, missing: str | None = None) -> str:
+    """Return free text typed in a form, stripped; refuse it with a sentence naming the field.
+
+    ``name`` is the field as the message says it ("note", "comment"); ``missing``,
+    when given, makes the text required and is the sentence said when it is empty.
+    """
+    text = (raw or "").strip() if isinstance(raw, str) or raw is None else str(raw).strip()
+    if any(unicodedata.category(char) == "Cc" and char not in _TEXT_AREA_WHITESPACE for char in text):
+        raise ApplicationError(f"The {name} contains a character that is not allowed.")
+    if missing and not text:
+        raise ApplicationError(missing)
+    if len(text) > limit:
+        raise ApplicationError(f"The {name} is too long: at most {limit} characters.")
+    return text

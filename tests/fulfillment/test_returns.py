@@ -60,7 +60,7 @@ def test_an_auto_approved_return_gets_a_label_comes_back_by_carrier_and_is_refun
     assert rma.status == RS.APPROVED and rma.auto_approved and rma.refund_shipping
     parcel = rma.shipment
     assert parcel.direction == Shipment.Direction.RETURN and parcel.warehouse == warehouse
-    assert parcel.tracking_number in PdfReader_text(parcel)
+    assert parcel.tracking_number in label_text(parcel)
     # The outbound shipment, the seller order and the stock are untouched by the return label.
     seller_order.refresh_from_db()
     assert seller_order.status == "delivered"
@@ -108,7 +108,7 @@ def test_an_auto_approved_return_gets_a_label_comes_back_by_carrier_and_is_refun
     assert kinds == ["return_requested", "return_approved", "return_received", "return_refunded"]
 
 
-def PdfReader_text(parcel) -> str:
+def label_text(parcel) -> str:
     import io
 
     reader = PdfReader(io.BytesIO(bytes(parcel.label.pdf)))
