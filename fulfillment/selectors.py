@@ -14,13 +14,6 @@ SS = SellerOrder.Status
 TO_SHIP = (SS.READY_TO_SHIP, SS.PARTIALLY_SHIPPED)
 
 
-def seller_for_member(*, user) -> Seller | None:
-    """The seller the user works for (the first by name if several), or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Seller.objects.filter(members__user=user).order_by("name", "pk").first()
-
-
 def seller_order_list_to_ship(*, seller: Seller) -> QuerySet[SellerOrder]:
     """The seller's orders waiting to ship, oldest promise first, with the buyer's order."""
     return (

@@ -1,10 +1,8 @@
-"""Seller Central's shipping pages, under /seller/ (namespace ``seller``)."""
+"""Fulfillment's Seller Central pages: mounted under /seller/ by marketplace/urls.py."""
 
 from django.urls import path
 
 from . import views_seller
-
-app_name = "seller"
 
 urlpatterns = [
     path("shipping/", views_seller.ShippingQueueView.as_view(), name="shipping-queue"),

@@ -6,7 +6,6 @@ order or parcel is a 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -17,7 +16,6 @@ from fulfillment.carriers import carrier_get
 from fulfillment.carriers.base import Parcel
 from fulfillment.models import Shipment, Warehouse
 from fulfillment.selectors import (
-    seller_for_member,
     seller_order_get_for_seller,
     seller_order_list_to_ship,
     shipment_get_for_seller,
@@ -27,18 +25,14 @@ from fulfillment.shipments import ParcelSpec, order_address, shipment_create, sh
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import parse_int
 from orders.models import SellerOrder
+from sellers.access import Section
+from sellers.central import SellerCentralMixin
 
 
-class SellerMemberMixin(LoginRequiredMixin):
-    """Only members of a seller get in; ``self.seller`` is their seller."""
+class SellerMemberMixin(SellerCentralMixin):
+    """Seller Central's orders section (sellers/central.py): ``self.seller`` is the member's seller."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        self.seller = seller_for_member(user=request.user)
-        if self.seller is None:
-            raise Http404("You do not work for a seller.")
-        return super().dispatch(request, *args, **kwargs)
+    section = Section.ORDERS
 
     def seller_order(self, number: str) -> SellerOrder:
         try:
@@ -156,6 +150,7 @@ from fulfillment.scorecard import scorecard_get_for_seller, scorecard_rows  # no
 class SellerPerformanceView(SellerMemberMixin, TemplateView):
     """The seller's scorecard as last computed: a few queries, whatever its number of orders."""
 
+    section = Section.PERFORMANCE
     template_name = "fulfillment/seller/performance.html"
 
     def get_context_data(self, **kwargs):

@@ -3,6 +3,11 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+import catalog.urls_seller
+import fulfillment.urls_seller
+import orders.urls_seller
+import payments.urls_seller
+import sellers.urls
 from catalog.views import SellerDetailView
 from marketplace.core import bench_views
 from marketplace.core import views as core_views
@@ -13,6 +18,16 @@ admin.site.site_title = "Marketplace admin"
 # The public seller page lists offers, so its view belongs to the catalog.
 seller_urls = [path("<slug:slug>/", SellerDetailView.as_view(), name="seller-detail")]
 
+# Seller Central: each app's seller pages, mounted together in the ``seller``
+# namespace (sellers/central.py; docs/decisions/0070-seller-central.md).
+seller_central_urls = [
+    *sellers.urls.urlpatterns,
+    *catalog.urls_seller.urlpatterns,
+    *fulfillment.urls_seller.urlpatterns,
+    *orders.urls_seller.urlpatterns,
+    *payments.urls_seller.urlpatterns,
+]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -20,7 +35,7 @@ urlpatterns = [
     path("sellers/", include((seller_urls, "sellers"))),
     path("pay/", include("payments.urls")),
     path("fulfillment/", include("fulfillment.urls")),
-    path("seller/", include("fulfillment.urls_seller")),
+    path("seller/", include((seller_central_urls, "seller"))),
     path("returns/", include("fulfillment.urls_returns")),
     path("claims/", include("fulfillment.urls_claims")),
     path("track/", include("fulfillment.urls_tracking")),

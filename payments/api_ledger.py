@@ -3,7 +3,8 @@
 ``GET /pay/api/sellers/<slug>/ledger/?start=YYYY-MM-DD&end=YYYY-MM-DD``
 (default: this month so far, UTC) returns the balance, what can be paid out
 now, and the period's statement. Anonymous callers get 403; a signed-in user
-who is not a member of that seller gets 404, as if the seller did not exist.
+who is not a member of that seller, or whose role does not see money (only
+owner and finance do), gets 404, as if the seller did not exist.
 """
 
 from __future__ import annotations
@@ -18,14 +19,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from payments.ledger import ledger_available, ledger_balance, ledger_statement
+from sellers.access import ROLE_SECTIONS, Section
 from sellers.models import Seller
 
 MAX_DAYS = 366
 
 
 def seller_get_for_member(*, user, slug: str) -> Seller:
-    """Return the seller with ``slug`` if ``user`` is one of its members; else raise Http404."""
-    seller = Seller.objects.filter(slug=slug, members__user=user).first()
+    """Return the seller with ``slug`` if ``user`` is one of its members whose role sees money
+    (owner or finance, sellers/access.py); else raise Http404."""
+    roles = [role for role, sections in ROLE_SECTIONS.items() if Section.MONEY in sections]
+    seller = Seller.objects.filter(slug=slug, members__user=user, members__role__in=roles).first()
     if seller is None:
         raise Http404("No such seller.")
     return seller

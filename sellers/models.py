@@ -57,17 +57,19 @@ class Seller(models.Model):
 
 
 class SellerMember(models.Model):
-    """A user who works for a seller, as its owner or one of its staff."""
+    """A user who works for a seller, in one role (sellers/access.py says what each may do)."""
 
     class Role(models.TextChoices):
         OWNER = "owner", "Owner"
-        STAFF = "staff", "Staff"
+        MANAGER = "manager", "Manager"
+        SHIPPING = "shipping", "Shipping"
+        FINANCE = "finance", "Finance"
 
     seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="seller_memberships"
     )
-    role = models.CharField(max_length=8, choices=Role.choices, default=Role.STAFF)
+    role = models.CharField(max_length=8, choices=Role.choices, default=Role.MANAGER)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

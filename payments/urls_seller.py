@@ -1,0 +1,3 @@
+"""Payments's Seller Central pages: mounted under /seller/ by marketplace/urls.py."""
+
+urlpatterns: list = []

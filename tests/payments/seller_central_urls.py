@@ -1,0 +1,7 @@
+"""Arguments for payments's Seller Central URLs (tests/sellers/central_data.py explains)."""
+
+URL_KWARGS: dict = {}
+
+
+def world_extend(world: dict) -> None:
+    """Adds the objects payments's Seller Central pages need (none yet)."""
