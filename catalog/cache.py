@@ -1,10 +1,13 @@
 """Whole-page cache of the storefront for shoppers who are not signed in.
 
-A page is cached as the bytes of its body under its URL (host, path and query string) together
-with the *versions* it was rendered against. A version is a random token in the cache, one per
-product (``product:<id>``) and one for every listing (``listings``); a write that changes what
-a page shows replaces the token after its transaction commits (``page_versions_bump``), so the
-next request sees a different version and renders the page again. Entries also expire after
+A page is cached as the bytes of its body under its URL (host, path and the query parameters
+the page reads, sorted, empty ones left out) together with the *versions* it was rendered
+against. A request with a parameter the page does not read, or an over-long query string, is
+rendered live and never stored, so junk query strings cannot fill the cache (which shares Redis
+with the broker). A version is a random token in the cache, one per product
+(``product:<id>``) and one for every listing (``listings``); a write that changes what a page
+shows replaces the token after its transaction commits (``page_versions_bump``), so the next
+request sees a different version and renders the page again. Entries also expire after
 ``CATALOG_PAGE_CACHE_SECONDS``, which bounds how late anything the versions do not cover (a
 category renamed, a seller's rating) shows.
 
@@ -21,7 +24,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -41,6 +45,8 @@ VERSION_SECONDS = 60 * 60 * 24
 CSRF_SLOT = "CatalogPageCsrfTokenSlot"
 CART_COUNT_SLOT = "CatalogPageCartCountSlot"
 HEADER = "X-Page-Cache"
+# A longer query string is not a page anyone links to: it is rendered live, never stored.
+MAX_QUERY_STRING = 512
 
 
 def product_version(product_id: int) -> str:
@@ -78,9 +84,17 @@ def _current_versions(names: Iterable[str]) -> dict[str, str]:
     return {keys[key]: value for key, value in found.items()}
 
 
-def page_cacheable(request) -> bool:
-    """Whether this request's page is the same for every shopper in its position."""
+def page_cacheable(request, params: Collection[str] | None = None) -> bool:
+    """Whether this request's page is the same for every shopper in its position.
+
+    With ``params`` (the query parameters the page reads), a request carrying any other
+    parameter, or a query string over ``MAX_QUERY_STRING`` characters, is not.
+    """
     if page_cache_seconds() <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+        return False
+    if params is not None and not set(request.GET).issubset(params):
         return False
     if request.headers.get("HX-Request"):
         return False
@@ -91,7 +105,9 @@ def page_cacheable(request) -> bool:
 
 
 def _page_key(request) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}"
+    """The host, the path and the parameters with a value, sorted: one entry however they are ordered."""
+    pairs = sorted((key, value) for key in request.GET for value in request.GET.getlist(key) if value != "")
+    url = f"{request.get_host()}{request.path}?{urlencode(pairs)}"
     return PAGE_PREFIX + hashlib.sha256(url.encode()).hexdigest()
 
 
@@ -114,6 +130,7 @@ def cached_page(
     *,
     versions_of: Callable[[HttpResponse], Iterable[str]],
     known_versions: Iterable[str] = (),
+    params: Collection[str] | None = None,
 ) -> HttpResponse:
     """Serve the page from the cache when it is fresh, else render, store and serve it.
 
@@ -122,9 +139,10 @@ def cached_page(
     ``known_versions`` those known before rendering. Versions are read *before* rendering,
     so a write that commits during the render leaves an entry the next request does not
     use. When they are not known in advance (a product page's family), the first render
-    only records their names and the next one stores the page.
+    only records their names and the next one stores the page. ``params`` names the query
+    parameters the page reads (``page_cacheable``).
     """
-    if not page_cacheable(request):
+    if not page_cacheable(request, params):
         return render({})
     key = _page_key(request)
     try:

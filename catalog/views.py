@@ -14,7 +14,7 @@ from catalog.search import presentation, search
 from catalog.search.parsing import parse
 from catalog.search.presentation import query_from_params
 from catalog.search.suggest import search_suggest
-from catalog.search.types import SORTS
+from catalog.search.types import FILTER_NAMES, SORTS
 from marketplace.core.inputs import has_control_characters
 from sellers.selectors import seller_get_public
 
@@ -39,6 +39,8 @@ class AnonymousPageCacheMixin:
     """
 
     page_versions: tuple[str, ...] = (LISTINGS,)
+    # The query parameters the page reads; a request with any other is rendered live, not cached.
+    page_params: frozenset[str] = frozenset()
 
     def get(self, request, *args, **kwargs):
         def render(extra_context):
@@ -47,7 +49,11 @@ class AnonymousPageCacheMixin:
             return self.render_to_response(context)
 
         return cached_page(
-            request, render, versions_of=self.page_versions_of, known_versions=self.page_versions
+            request,
+            render,
+            versions_of=self.page_versions_of,
+            known_versions=self.page_versions,
+            params=self.page_params,
         )
 
     def page_versions_of(self, response) -> tuple[str, ...]:
@@ -67,6 +73,7 @@ class HomeView(AnonymousPageCacheMixin, TemplateView):
 
 class CategoryDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/category_detail.html"
+    page_params = frozenset({"page", *ProductFilterForm.base_fields})
 
     def get_context_data(self, **kwargs):
         category = selectors.category_get(slug=self.kwargs["slug"])
@@ -98,6 +105,7 @@ class CategoryDetailView(AnonymousPageCacheMixin, TemplateView):
 class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/product_detail.html"
     page_versions = ()
+    page_params = frozenset({"image"})
 
     def page_versions_of(self, response) -> list[str]:
         """The product, its parent and every variation the page shows (their offers and stock)."""
@@ -126,6 +134,7 @@ class ProductSearchView(AnonymousPageCacheMixin, TemplateView):
     """Search results: hits, facets, chips, sort and pages, all in the URL; landing when empty."""
 
     template_name = "catalog/search.html"
+    page_params = frozenset({"q", "page", "sort", *FILTER_NAMES})
 
     def get_context_data(self, **kwargs):
         query = query_from_params(self.request.GET, page_size=settings.CATALOG_PAGE_SIZE)

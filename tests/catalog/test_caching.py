@@ -76,8 +76,10 @@ def test_listing_pages_are_cached_from_the_first_request(kettle, django_assert_n
         assert client.get(url)[HEADER] == "miss"
         with django_assert_num_queries(0):
             assert client.get(url)[HEADER] == "hit"
-        # Another query string is another page.
-        assert client.get(url + "?sort=price_asc")[HEADER] == "miss"
+    # Another query string is another page; one the page does not read is not cached at all.
+    category_url = reverse("catalog:category-detail", kwargs={"slug": "kitchen"})
+    assert client.get(category_url + "?sort=price_asc")[HEADER] == "miss"
+    assert HEADER not in client.get(reverse("catalog:home") + "?sort=price_asc")
 
 
 def test_a_reservation_shows_on_the_next_request_of_the_product_page(
@@ -217,3 +219,26 @@ def test_turning_the_cache_off_renders_every_page(kettle, settings):
     client = Client()
     warm(client, product_url(kettle), times=3)
     assert HEADER not in client.get(product_url(kettle))
+
+
+def test_junk_query_parameters_are_rendered_live_and_never_stored(kettle):
+    client = Client()
+    category_url = reverse("catalog:category-detail", kwargs={"slug": "kitchen"})
+    client.get(category_url)
+    assert client.get(category_url)[HEADER] == "hit"
+    for junk in range(20):
+        response = client.get(f"{category_url}?utm_junk={junk}")
+        assert response.status_code == 200 and HEADER not in response
+    search_url = reverse("catalog:search")
+    assert HEADER not in client.get(f"{search_url}?q=kettle&x{'y' * 600}=1")
+    assert HEADER not in client.get(f"{search_url}?q={'kettle ' * 80}")
+    assert HEADER not in client.get(f"{product_url(kettle)}?ref=mail")
+
+
+def test_the_same_parameters_in_another_order_or_with_empty_values_share_one_entry(kettle):
+    client = Client()
+    search_url = reverse("catalog:search")
+    assert client.get(f"{search_url}?q=kettle&sort=price_asc&in_stock=1")[HEADER] == "miss"
+    assert client.get(f"{search_url}?in_stock=1&sort=price_asc&q=kettle")[HEADER] == "hit"
+    assert client.get(f"{search_url}?in_stock=1&brand=&sort=price_asc&q=kettle")[HEADER] == "hit"
+    assert client.get(f"{search_url}?q=kettle&sort=price_desc&in_stock=1")[HEADER] == "miss"
