@@ -44,6 +44,8 @@ VERSION_SECONDS = 60 * 60 * 24
 # Stand-ins rendered into a cached page and replaced per request (letters only: never escaped).
 CSRF_SLOT = "CatalogPageCsrfTokenSlot"
 CART_COUNT_SLOT = "CatalogPageCartCountSlot"
+# A page that uses the request's CSP nonce (an inline script) gets the current one, not the stored one.
+CSP_NONCE_SLOT = "CatalogPageCspNonceSlot"
 HEADER = "X-Page-Cache"
 # A longer query string is not a page anyone links to: it is rendered live, never stored.
 MAX_QUERY_STRING = 512
@@ -114,6 +116,8 @@ def _page_key(request) -> str:
 def _fill(request, body: bytes) -> bytes:
     if CSRF_SLOT.encode() in body:
         body = body.replace(CSRF_SLOT.encode(), get_token(request).encode())
+    if CSP_NONCE_SLOT.encode() in body:
+        body = body.replace(CSP_NONCE_SLOT.encode(), str(request.csp_nonce).encode())
     if CART_COUNT_SLOT.encode() in body:
         from orders.cart import cart_count_for_request  # orders sits above catalog
 
@@ -121,7 +125,7 @@ def _fill(request, body: bytes) -> bytes:
     return body
 
 
-SLOT_CONTEXT = {"csrf_token": CSRF_SLOT, "cart_count": CART_COUNT_SLOT}
+SLOT_CONTEXT = {"csrf_token": CSRF_SLOT, "cart_count": CART_COUNT_SLOT, "CSP_NONCE": CSP_NONCE_SLOT}
 
 
 def cached_page(

@@ -42,6 +42,7 @@ urlpatterns = [
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("csp-report/", core_views.csp_report, name="csp-report"),
     path("", include("catalog.urls")),
 ]
 

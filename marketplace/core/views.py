@@ -1,8 +1,13 @@
+import json
+import logging
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 
 def healthz(request):
@@ -20,3 +25,43 @@ def server_error(request):
     # No request context and no database: whatever broke the page may break them too.
     template = loader.get_template("500.html")
     return HttpResponse(template.render({"MARKETPLACE_NAME": settings.MARKETPLACE_NAME}), status=500)
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+csp_logger = logging.getLogger("marketplace.csp")
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Log a browser's Content-Security-Policy violation report; answer 204, or 400 for junk.
+
+    Browsers send ``application/csp-report`` (``{"csp-report": {...}}``) or the
+    Reporting API's list of ``{"type": "csp-violation", "body": {...}}``. Only a
+    few fields are logged, each cut short, so a report cannot flood the logs.
+    """
+    body = request.read(CSP_REPORT_MAX_BYTES + 1)
+    if len(body) > CSP_REPORT_MAX_BYTES:
+        return HttpResponse("Report too large.", status=413, content_type="text/plain")
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return HttpResponse("Not a JSON report.", status=400, content_type="text/plain")
+    reports = payload if isinstance(payload, list) else [payload]
+    logged = 0
+    for report in reports[:10]:
+        if not isinstance(report, dict):
+            continue
+        fields = report.get("csp-report") or report.get("body")
+        if not isinstance(fields, dict):
+            continue
+        csp_logger.warning(
+            "CSP violation: %s blocked %s on %s",
+            str(fields.get("violated-directive") or fields.get("effectiveDirective") or "?")[:100],
+            str(fields.get("blocked-uri") or fields.get("blockedURL") or "?")[:300],
+            str(fields.get("document-uri") or fields.get("documentURL") or "?")[:300],
+        )
+        logged += 1
+    if not logged:
+        return HttpResponse("No CSP report in the body.", status=400, content_type="text/plain")
+    return HttpResponse(status=204)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "rest_framework",
     "django_htmx",
+    "csp",
     "django_elasticsearch_dsl",
     "allauth",
     "allauth.account",
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "marketplace.core.headers.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -84,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "catalog.context_processors.storefront",
                 "orders.context_processors.cart",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -359,4 +363,40 @@ CELERY_BEAT_SCHEDULE["fulfillment-scorecards-recompute"] = {
     "task": "fulfillment.tasks.scorecards_recompute_task",
     "schedule": crontab(minute=15),
     "options": {"expires": 50 * 60},
+}
+
+# Content-Security-Policy, enforced (django-csp; docs/decisions/0080-security-headers.md).
+# Scripts and styles come from our own origin; an inline one needs the request's nonce
+# ({{ CSP_NONCE }}). Stripe.js, its frames and its API are the only other origins, as Stripe's
+# own CSP guide lists them. Media in object storage adds its origin with MEDIA_ORIGIN.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+_MEDIA_ORIGINS = [origin for origin in [env.str("MEDIA_ORIGIN", default="")] if origin]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, "https://js.stripe.com"],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "https://*.stripe.com", *_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF, "https://api.stripe.com"],
+        "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "report-uri": "/csp-report/",
+    },
+}
+# Powerful browser features nobody here uses are off for the page and every frame in it;
+# Stripe's frames keep payment (the Payment Request API) on the payment page.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "usb": [],
+    "payment": ["self", '"https://js.stripe.com"'],
 }

@@ -137,7 +137,8 @@ def browser(chromium_executable):
 
 @pytest.fixture
 def page_problems() -> list[str]:
-    """What went wrong in the test's pages: 4xx/5xx responses (assets too) and JavaScript errors."""
+    """What went wrong in the test's pages: 4xx/5xx responses (assets too), JavaScript errors and
+    anything the Content-Security-Policy refused."""
     return []
 
 
@@ -146,7 +147,12 @@ def _watch(page, problems: list[str]) -> None:
         if response.status >= 400 and not response.url.endswith("/favicon.ico"):
             problems.append(f"HTTP {response.status} {response.request.method} {response.url}")
 
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            problems.append(f"CSP violation: {message.text}")
+
     page.on("response", on_response)
+    page.on("console", on_console)
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
 
