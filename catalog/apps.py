@@ -18,3 +18,7 @@ class CatalogConfig(AppConfig):
 
         subscribe_indexing()
         images.configure_pillow()
+        # Seller Central: the "List your first product" step and the listings card.
+        from catalog.seller_central import dashboard
+
+        dashboard.register()

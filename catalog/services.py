@@ -7,15 +7,20 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from catalog import images
 from catalog.buybox import buy_box_winner, candidate_from_offer, offers_with_availability
 from catalog.cache import page_versions_bump
-from catalog.models import Category, Product, ProductImage
+from catalog.models import Category, Offer, Product, ProductImage
 from catalog.search.elasticsearch import search_index_es_enqueue
 from catalog.search.indexing import search_index_refresh
 from catalog.selectors import NAVIGATION_CACHE_KEY
+from marketplace.core import events
+from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import has_control_characters
+from marketplace.core.money import CENT
+from sellers.models import Seller
 
 
 @transaction.atomic
@@ -137,3 +142,185 @@ def product_image_renditions_create(*, product_image: ProductImage, replace: boo
     writes files only, so it needs no transaction.
     """
     return images.renditions_create(product_image.image.name, replace=replace)
+
+
+# Offers: what a seller writes from Seller Central (catalog/seller_central/) -------------------------
+
+# The highest price or shipping amount a listing may carry: a typo guard, far above any real item.
+OFFER_AMOUNT_MAX = Decimal("1000000.00")
+OFFER_HANDLING_DAYS_MAX = 30
+# A used or renewed item needs a note saying what state it is in (docs/decisions/0072-seller-listings.md).
+CONDITIONS_WITH_NOTE = frozenset(
+    {
+        Offer.Condition.REFURBISHED,
+        Offer.Condition.USED_LIKE_NEW,
+        Offer.Condition.USED_GOOD,
+        Offer.Condition.USED_ACCEPTABLE,
+    }
+)
+
+
+class DuplicateSku(ApplicationError):
+    """The seller already has an offer with this SKU."""
+
+
+def offer_amount_check(amount, *, name: str, allow_zero: bool) -> Decimal:
+    """Return ``amount`` (a Decimal) as a price in cents, or refuse it with a sentence naming it."""
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int) or not Decimal(amount).is_finite():
+        raise ApplicationError(f"The {name} must be a number, like 12.99.")
+    amount = Decimal(amount)
+    if amount < 0:
+        raise ApplicationError(f"The {name} cannot be negative.")
+    if amount == 0 and not allow_zero:
+        raise ApplicationError(f"The {name} must be more than 0.")
+    if amount >= OFFER_AMOUNT_MAX:
+        raise ApplicationError(f"The {name} must be less than {OFFER_AMOUNT_MAX:,.2f}.")
+    if amount != amount.quantize(CENT):
+        raise ApplicationError(f"The {name} can have at most 2 decimals (cents).")
+    return amount.quantize(CENT)
+
+
+def _offer_lock(*, offer: Offer, seller: Seller) -> Offer:
+    locked = Offer.objects.select_for_update().filter(pk=offer.pk, seller=seller).first()
+    if locked is None:
+        raise ApplicationError("That listing could not be found.")
+    return locked
+
+
+def _offer_changed(offer: Offer) -> None:
+    """Refresh the buy box (and with it the search document and cached pages) and tell the others."""
+    product_refresh_buy_box(product_ids=[offer.product_id])
+    events.emit("offer.changed", offer_ids=[offer.pk], product_ids=[offer.product_id])
+
+
+@transaction.atomic
+def offer_update_price(*, offer: Offer, seller: Seller, price: Decimal, shipping: Decimal) -> Offer:
+    """Set the price and shipping amount of one of ``seller``'s offers; return the offer.
+
+    Lock the offer, save only the two amounts, refresh the product's buy box and
+    emit ``offer.changed``. Saving the same amounts again changes nothing.
+    Shoppers see the new price on the product page and in their cart, which
+    says the price changed (orders.cart).
+    """
+    price = offer_amount_check(price, name="price", allow_zero=False)
+    shipping = offer_amount_check(shipping, name="shipping amount", allow_zero=True)
+    locked = _offer_lock(offer=offer, seller=seller)
+    if (locked.price_amount, locked.shipping_amount) == (price, shipping):
+        return locked
+    locked.price_amount, locked.shipping_amount = price, shipping
+    locked.save(update_fields=["price_amount", "shipping_amount", "updated_at"])
+    _offer_changed(locked)
+    return locked
+
+
+def _offer_set_active(*, offer: Offer, seller: Seller, active: bool) -> Offer:
+    locked = _offer_lock(offer=offer, seller=seller)
+    if locked.is_active == active:
+        return locked
+    locked.is_active = active
+    locked.save(update_fields=["is_active", "updated_at"])
+    _offer_changed(locked)
+    return locked
+
+
+@transaction.atomic
+def offer_pause(*, offer: Offer, seller: Seller) -> Offer:
+    """Take one of ``seller``'s offers off sale (it keeps its stock); pausing twice changes nothing."""
+    return _offer_set_active(offer=offer, seller=seller, active=False)
+
+
+@transaction.atomic
+def offer_resume(*, offer: Offer, seller: Seller) -> Offer:
+    """Put a paused offer of ``seller`` back on sale; resuming twice changes nothing."""
+    return _offer_set_active(offer=offer, seller=seller, active=True)
+
+
+def product_is_buyable(product: Product) -> bool:
+    """Whether a seller can offer ``product``: active, not the parent of a variation family, and
+    (for a variation) with an active parent. Needs ``product.parent`` loaded."""
+    if not product.is_active or product.is_parent:
+        return False
+    return product.parent_id is None or product.parent.is_active
+
+
+def _offer_fields_check(*, sku, condition, condition_note, handling_days) -> tuple[str, str, str, int]:
+    sku = (sku or "").strip() if isinstance(sku, str) or sku is None else ""
+    if not sku:
+        raise ApplicationError("Enter a SKU: your own code for this listing.")
+    if len(sku) > 64 or has_control_characters(sku):
+        raise ApplicationError("A SKU is at most 64 letters, digits or signs, on one line.")
+    if condition not in Offer.Condition.values:
+        raise ApplicationError("Choose one of the conditions in the list.")
+    note = (condition_note or "").strip() if isinstance(condition_note, str) or condition_note is None else ""
+    if has_control_characters(note) or len(note) > 300:
+        raise ApplicationError("The condition note is one line of at most 300 characters.")
+    if condition in CONDITIONS_WITH_NOTE and not note:
+        label = Offer.Condition(condition).label
+        raise ApplicationError(f"Say what state the item is in: a “{label}” item needs a condition note.")
+    if isinstance(handling_days, bool) or not isinstance(handling_days, int):
+        raise ApplicationError("The handling time is a whole number of days.")
+    if not 0 <= handling_days <= OFFER_HANDLING_DAYS_MAX:
+        raise ApplicationError(f"The handling time is from 0 to {OFFER_HANDLING_DAYS_MAX} days.")
+    return sku, condition, note, handling_days
+
+
+@transaction.atomic
+def offer_create(
+    *,
+    seller: Seller,
+    product: Product,
+    sku: str,
+    condition: str,
+    condition_note: str,
+    price: Decimal,
+    shipping: Decimal,
+    handling_days: int,
+) -> Offer:
+    """Create ``seller``'s offer of an existing ``product``; return it.
+
+    Refuse a seller that is not approved, a product that cannot be bought
+    (inactive, or the parent of a variation family: offer one of its
+    variations), a SKU the seller already uses, and bad amounts. The new offer
+    has no stock: it cannot win the buy box until the seller adds units
+    (fulfillment's inventory pages). Emit ``offer.changed``.
+    """
+    sku, condition, note, handling_days = _offer_fields_check(
+        sku=sku, condition=condition, condition_note=condition_note, handling_days=handling_days
+    )
+    price = offer_amount_check(price, name="price", allow_zero=False)
+    shipping = offer_amount_check(shipping, name="shipping amount", allow_zero=True)
+    # Lock the seller: a suspension that commits meanwhile waits for this offer, or this waits for it.
+    locked_seller = Seller.objects.select_for_update().filter(pk=seller.pk).first()
+    if locked_seller is None or locked_seller.status != Seller.Status.APPROVED:
+        raise ApplicationError("Only approved sellers can list products.")
+    product = Product.objects.select_related("parent").filter(pk=product.pk).first()
+    if product is None or not product_is_buyable(product):
+        raise ApplicationError(
+            "This product cannot be offered: choose an active product"
+            " (for a product with variations, one of its variations)."
+        )
+    try:
+        with transaction.atomic():
+            offer = Offer.objects.create(
+                seller=locked_seller,
+                product=product,
+                sku=sku,
+                condition=condition,
+                condition_note=note,
+                price_amount=price,
+                shipping_amount=shipping,
+                handling_days=handling_days,
+            )
+    except IntegrityError as error:
+        if _constraint_name(error) == "unique_sku_per_seller":
+            raise DuplicateSku(
+                f"You already have a listing with the SKU “{sku}”: choose another SKU."
+            ) from None
+        raise
+    _offer_changed(offer)
+    return offer
+
+
+def _constraint_name(error: IntegrityError) -> str | None:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None)

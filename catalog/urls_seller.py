@@ -1,3 +1,13 @@
 """Catalog's Seller Central pages: mounted under /seller/ by marketplace/urls.py."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from catalog.seller_central import views
+
+urlpatterns = [
+    path("listings/", views.ListingListView.as_view(), name="listing-list"),
+    path("listings/add/", views.ListingAddView.as_view(), name="listing-add"),
+    path("listings/<int:pk>/price/", views.ListingPriceView.as_view(), name="listing-price"),
+    path("listings/<int:pk>/pause/", views.ListingPauseView.as_view(), name="listing-pause"),
+    path("listings/<int:pk>/resume/", views.ListingResumeView.as_view(), name="listing-resume"),
+]

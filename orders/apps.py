@@ -15,3 +15,7 @@ class OrdersConfig(AppConfig):
         from orders import notifications
 
         notifications.register()
+
+        from orders.seller_central import cards
+
+        cards.register()

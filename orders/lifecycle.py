@@ -14,6 +14,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import TextChoices
 from django.utils import timezone
 
 from fulfillment.stock import stock_commit, stock_release
@@ -439,3 +440,88 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
     )
     _sync(order, cancelled, ["status", "cancelled_at", "cancel_reason"])
     return cancelled
+
+
+# -- the seller cancels its part (Seller Central; ADR 0075) ------------------
+
+
+class SellerCancelReason(TextChoices):
+    OUT_OF_STOCK = "out_of_stock", "Out of stock"
+    CANNOT_SHIP_TO_ADDRESS = "cannot_ship_to_address", "Cannot ship to the address"
+    PRICING_ERROR = "pricing_error", "Pricing error"
+    BUYER_ASKED = "buyer_asked", "The buyer asked to cancel"
+    OTHER = "other", "Other"
+
+
+SELLER_CANCEL_EVENT = "seller_order.seller_cancelled"
+
+
+def _seller_cancel_reason(reason: str, note: str) -> str:
+    """The reason as the shopper reads it, or refuse a reason that is missing or unknown."""
+    note = (note or "").strip()
+    if not reason:
+        raise ApplicationError("Choose why you are cancelling.")
+    if reason not in SellerCancelReason.values:
+        raise ApplicationError("Choose one of the listed reasons.")
+    if reason == SellerCancelReason.OTHER and not note:
+        raise ApplicationError("Say in the note why you are cancelling.")
+    label = SellerCancelReason(reason).label
+    return f"{label}: {note}"[:300] if note else label
+
+
+@transaction.atomic
+def seller_order_cancel(*, seller_order: SellerOrder, actor, reason: str, note: str = "") -> SellerOrder:
+    """Cancel one seller's part of a paid order before any unit has shipped; release its stock.
+
+    Only this seller order moves; the order is cancelled too when every part
+    is cancelled now (``order.cancelled``: its handlers refund what is left and
+    tell the shopper), or completed when the others are all delivered. Emit
+    the durable ``seller_order.seller_cancelled`` (order_id, seller_order_id,
+    reason, was_paid, order_cancelled): the payments app refunds the part's
+    lines and shipping and the shopper is told, unless the order itself was
+    cancelled. Raise ``ApplicationError`` for a reason missing or unknown,
+    "other" without a note, a part already cancelled or with units shipped.
+    """
+    text = _seller_cancel_reason(reason, note)
+    order = order_lock(order_id=seller_order.order_id)
+    locked = SellerOrder.objects.select_for_update().get(pk=seller_order.pk)
+    if locked.status == SS.CANCELLED:
+        raise ApplicationError(f"Order {locked.number} is already cancelled.")
+    if locked.status != SS.READY_TO_SHIP or order.status != OS.PAID:
+        raise ApplicationError(
+            f"Order {locked.number} is {locked.get_status_display().lower()}: only an order with no "
+            "unit shipped can be cancelled."
+        )
+    released = stock_release(
+        allocations=StockAllocation.objects.filter(
+            line__seller_order=locked,
+            status__in=[StockAllocation.Status.RESERVED, StockAllocation.Status.COMMITTED],
+        ).order_by("pk")
+    )
+    data = {
+        "reason": reason,
+        "note": (note or "").strip()[:300],
+        "units_released": released,
+        "by_seller": True,
+    }
+    payload = _seller_order_move(locked=locked, to=SS.CANCELLED, actor=actor, message=text, data=data)
+    _sync(seller_order, locked, ["status", "updated_at"])
+    events.emit(f"seller_order.{SS.CANCELLED}", **payload)
+    statuses = set(SellerOrder.objects.filter(order_id=order.pk).values_list("status", flat=True))
+    order_cancelled = statuses == {SS.CANCELLED}
+    if order_cancelled:
+        message = f"Cancelled by the seller: {text}"[:300]
+        order_transition(order=order, to=OS.CANCELLED, actor=actor, message=message, data={"reason": message})
+    else:
+        order_settle(order=order, actor=actor)
+    events.emit(
+        SELLER_CANCEL_EVENT,
+        durable=True,
+        order_id=order.pk,
+        seller_order_id=locked.pk,
+        seller_id=locked.seller_id,
+        reason=text,
+        was_paid=True,
+        order_cancelled=order_cancelled,
+    )
+    return locked

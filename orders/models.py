@@ -144,6 +144,9 @@ class SellerOrder(models.Model):
     delivered_at = models.DateTimeField(
         null=True, blank=True, help_text="When its last shipment was delivered."
     )
+    acknowledged_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the seller said it has seen the order (Seller Central)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

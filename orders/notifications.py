@@ -21,6 +21,9 @@ from orders.models import Order, OrderLine, SellerOrder
 def register() -> None:
     events.subscribe_async("order.paid", "orders.notifications.order_paid_email_send")
     events.subscribe_async("order.cancelled", "orders.notifications.order_cancelled_email_send")
+    events.subscribe_async(
+        "seller_order.seller_cancelled", "orders.notifications.seller_order_cancelled_email_send"
+    )
 
 
 def _order_for_email(order_id: int) -> Order:
@@ -77,3 +80,20 @@ def order_cancelled_email_send(*, order_id: int, was_paid: bool = False, reason:
         template="order_cancelled",
         extra={"was_paid": was_paid, "reason": reason},
     )
+
+
+def seller_order_cancelled_email_send(
+    *, order_id: int, seller_order_id: int, reason: str = "", order_cancelled: bool = False, **payload
+) -> None:
+    """On ``seller_order.seller_cancelled``: tell the shopper one seller cancelled its part.
+
+    When that cancelled the whole order, the order's own cancellation e-mail
+    (``order.cancelled``) says it all and this one is not sent.
+    """
+    if order_cancelled:
+        return
+    order = _order_for_email(order_id)
+    part = next(
+        seller_order for seller_order in order.seller_orders.all() if seller_order.pk == seller_order_id
+    )
+    order_email_send(order=order, template="seller_order_cancelled", extra={"part": part, "reason": reason})

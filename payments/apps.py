@@ -14,8 +14,17 @@ class PaymentsConfig(AppConfig):
         events.subscribe_async("order.cancelled", "payments.handlers.order_cancelled_refund")
         events.subscribe_async("return.received", "payments.handlers.return_received_refund")
         events.subscribe_async("claim.granted", "payments.handlers.claim_granted_refund")
+        events.subscribe_async(
+            "seller_order.seller_cancelled", "payments.seller_cancellations.seller_order_cancelled_refund"
+        )
         # The seller ledger (ADR 0032): postings are idempotent by key, so at-least-once is fine.
         events.subscribe_async("order.paid", "payments.ledger.order_paid_post")
         events.subscribe_async("order.released", "payments.ledger.order_paid_post")
         events.subscribe_async("refund.created", "payments.ledger.refund_created_post")
         events.subscribe_async("dispute.created", "payments.ledger.dispute_created_post")
+        # Seller Central (payments/seller_central/): the payout-account step and the money card.
+        from payments.seller_central.cards import MONEY_CARD, PAYOUT_ACCOUNT_STEP
+        from sellers.central import dashboard_card_register, onboarding_step_register
+
+        onboarding_step_register(PAYOUT_ACCOUNT_STEP)
+        dashboard_card_register(MONEY_CARD)

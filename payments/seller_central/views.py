@@ -1,0 +1,125 @@
+"""Seller Central's money pages: the overview, payouts, and the payout account.
+
+Every read goes through a selector of ``payments.selectors`` that takes the
+member's seller; another seller's payout is a 404.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.views.generic import ListView, TemplateView
+
+from marketplace.core.errors import ApplicationError
+from payments.ledger import hold_days
+from payments.models import Payout
+from payments.payout_accounts import payout_account_can_connect_sandbox, payout_account_connect_sandbox
+from payments.payouts import payout_minimum
+from payments.selectors import (
+    commission_rates_for_seller,
+    ledger_availability_get,
+    payout_account_get_for_seller,
+    payout_entry_list,
+    payout_get_for_seller,
+    payout_list,
+    payout_next_get,
+)
+from payments.seller_central.periods import period_presets
+from sellers.access import Section, role_allows
+from sellers.central import SellerCentralMixin
+
+RECENT_PAYOUTS = 5
+
+
+def rate_percent(rate: Decimal) -> str:
+    """0.1500 -> "15%", 0.0850 -> "8.5%"."""
+    return f"{(rate * 100).normalize():f}%"
+
+
+class MoneyMixin(SellerCentralMixin):
+    section = Section.MONEY
+
+
+class MoneyOverviewView(MoneyMixin, TemplateView):
+    """Balance, what is payable now and when the rest becomes payable, payouts, rates, the account."""
+
+    template_name = "payments/seller/money.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        account = payout_account_get_for_seller(seller=self.seller)
+        rates = commission_rates_for_seller(seller=self.seller)
+        context.update(
+            availability=ledger_availability_get(seller=self.seller, now=now),
+            account=account,
+            next_payout=payout_next_get(seller=self.seller, account=account, now=now),
+            recent_payouts=list(payout_list(seller=self.seller)[:RECENT_PAYOUTS]),
+            seller_rate=rate_percent(rates.seller_rate) if rates.seller_rate is not None else "",
+            default_rate=rate_percent(rates.default_rate),
+            selling_in=[(category, rate_percent(rate)) for category, rate in rates.selling_in],
+            category_rates=[(category, rate_percent(rate)) for category, rate in rates.category_rates],
+            hold_days=hold_days(),
+            payout_minimum=payout_minimum(),
+            presets=period_presets(today=now.date()),
+            can_manage_account=role_allows(self.member.role, Section.SETTINGS),
+        )
+        return context
+
+
+class PayoutListView(MoneyMixin, ListView):
+    template_name = "payments/seller/payout_list.html"
+    context_object_name = "payouts"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return payout_list(seller=self.seller)
+
+
+class PayoutDetailView(MoneyMixin, TemplateView):
+    template_name = "payments/seller/payout_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        try:
+            payout = payout_get_for_seller(seller=self.seller, pk=self.kwargs["pk"])
+        except Payout.DoesNotExist:
+            raise Http404("No such payout.") from None
+        context.update(payout=payout, entries=list(payout_entry_list(payout=payout)))
+        return context
+
+
+class PayoutAccountView(SellerCentralMixin, TemplateView):
+    """The payout account; the owner connects a sandbox one here.
+
+    Section SETTINGS: only the owner decides where the money goes (finance
+    sees the account's status on the money page).
+    """
+
+    section = Section.SETTINGS
+    template_name = "payments/seller/payout_account.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            account=payout_account_get_for_seller(seller=self.seller),
+            sandbox=payout_account_can_connect_sandbox(),
+            stripe_connect_planned=not payout_account_can_connect_sandbox(),
+            marketplace_name=settings.MARKETPLACE_NAME,
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        try:
+            account = payout_account_connect_sandbox(seller=self.seller, actor=request.user)
+        except ApplicationError as error:
+            context = self.get_context_data()
+            context["error"] = error.message
+            return self.render_to_response(context, status=400)
+        messages.success(request, f"Sandbox payout account {account.account_id} connected.")
+        return redirect("seller:payout-account")
