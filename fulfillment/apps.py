@@ -14,3 +14,9 @@ class FulfillmentConfig(AppConfig):
         events.subscribe("return_shipment.delivered", returns.return_parcel_delivered)
         # The seller scorecard: chargebacks as defects, the warning e-mail (fulfillment/scorecard/).
         scorecard.register()
+        # Seller Central: the low-stock e-mail, the inventory card and the checklist steps.
+        from fulfillment.inventory.alerts import LOW_STOCK_EVENT
+        from fulfillment.seller_central import dashboard
+
+        events.subscribe_async(LOW_STOCK_EVENT, "fulfillment.notifications.low_stock_email_send")
+        dashboard.register()

@@ -4,8 +4,11 @@
 and ``shipment.exception`` each send one e-mail (HTML and text) built from
 ``orders/email/shipment_update_*``. Every state of a return
 (``return.requested`` ... ``return.refunded``) sends one built from
-``orders/email/return_update_*``.
+``orders/email/return_update_*``. ``inventory.low_stock`` (once per crossing of a listing's
+threshold, fulfillment/inventory/alerts.py) tells the seller's owners (``sellers/email/low_stock_*``).
 """
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.sites.models import Site
@@ -13,6 +16,7 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from catalog.models import Offer
 from fulfillment.models import Claim, ReturnLine, ReturnRequest, Shipment, ShipmentLine, TrackingEvent
 from marketplace.accounts.services import email_enqueue
 from marketplace.core import events
@@ -189,3 +193,21 @@ def shipment_delivered_email_send(*, shipment_id: int, **payload) -> None:
 
 def shipment_exception_email_send(*, shipment_id: int, **payload) -> None:
     _send(shipment_id, "exception")
+
+
+def low_stock_email_send(*, offer_id: int, available: int, threshold: int, **payload) -> None:
+    """On ``inventory.low_stock`` (one per crossing of the threshold): tell the seller's owners."""
+    offer = Offer.objects.select_related("product", "seller").filter(pk=offer_id).first()
+    if offer is None:  # the listing was deleted meanwhile: nothing to say
+        return
+    query = urlencode({"q": offer.sku})
+    seller_email_send(
+        seller=offer.seller,
+        template="low_stock",
+        context={
+            "offer": offer,
+            "available": available,
+            "threshold": threshold,
+            "inventory_url": seller_url(f"{reverse('seller:inventory')}?{query}"),
+        },
+    )

@@ -29,3 +29,22 @@ urlpatterns += [
         "returns/<str:number>/label.pdf", views_returns.SellerReturnLabelView.as_view(), name="return-label"
     ),
 ]
+
+# Inventory, warehouses, shipping settings and the return policy (fulfillment/seller_central/).
+from .seller_central import inventory, seller_settings, warehouses  # noqa: E402
+
+urlpatterns += [
+    path("inventory/", inventory.InventoryView.as_view(), name="inventory"),
+    path("inventory/history/", inventory.InventoryHistoryView.as_view(), name="inventory-history"),
+    path(
+        "inventory/<int:offer>/warehouses/<int:warehouse>/stock/",
+        inventory.StockSetView.as_view(),
+        name="stock-set",
+    ),
+    path("inventory/<int:offer>/threshold/", inventory.StockThresholdView.as_view(), name="stock-threshold"),
+    path("warehouses/", warehouses.WarehouseListView.as_view(), name="warehouse-list"),
+    path("warehouses/add/", warehouses.WarehouseFormView.as_view(), name="warehouse-add"),
+    path("warehouses/<int:pk>/", warehouses.WarehouseFormView.as_view(), name="warehouse-edit"),
+    path("settings/shipping/", seller_settings.ShippingSettingsView.as_view(), name="shipping-settings"),
+    path("settings/returns/", seller_settings.ReturnPolicyView.as_view(), name="return-policy"),
+]

@@ -101,7 +101,7 @@ def order_place(
     )
     if not created:
         return order
-    reserved = stock_reserve(offer_quantities=quantities, destination=destination)
+    reserved = stock_reserve(offer_quantities=quantities, destination=destination, reference=order.number)
     order_lines = _write_parts(
         order=order, offers=offers, quantities=quantities, shipping=shipping, totals=totals
     )

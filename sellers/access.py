@@ -21,6 +21,8 @@ Role = SellerMember.Role
 SESSION_KEY = "seller_central_seller_id"
 # Set at sign-in (sellers/handlers.py) so the header can offer Seller Central without a query.
 SESSION_MEMBER_FLAG = "seller_central_member"
+# Sellers whose members are not in Seller Central: applicants (they see /seller/apply/ instead).
+OUTSIDE_CENTRAL = (Seller.Status.APPLIED, Seller.Status.REJECTED)
 
 
 class Section(TextChoices):
@@ -58,7 +60,7 @@ def membership_list(*, user) -> list[SellerMember]:
         return []
     return list(
         SellerMember.objects.filter(user=user)
-        .exclude(seller__status=Seller.Status.APPLIED)
+        .exclude(seller__status__in=OUTSIDE_CENTRAL)
         .select_related("seller")
         .order_by("seller__name", "seller_id")
     )
@@ -70,7 +72,7 @@ def membership_get(*, user, seller_id: int | None) -> SellerMember | None:
         return None
     return (
         SellerMember.objects.filter(user=user, seller_id=seller_id)
-        .exclude(seller__status=Seller.Status.APPLIED)
+        .exclude(seller__status__in=OUTSIDE_CENTRAL)
         .select_related("seller")
         .first()
     )

@@ -1,4 +1,4 @@
-"""Sellers in the staff admin: approval, suspension and members."""
+"""Sellers in the staff admin: applications, approval, suspension and members."""
 
 from __future__ import annotations
 
@@ -7,13 +7,19 @@ from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
 from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
-from sellers.models import Seller, SellerMember
-from sellers.services import seller_approve, seller_reinstate, seller_suspend
+from sellers.models import Seller, SellerAddress, SellerApplication, SellerInvitation, SellerMember
+from sellers.services import (
+    seller_application_approve,
+    seller_application_reject,
+    seller_approve,
+    seller_reinstate,
+    seller_suspend,
+)
 
 
 def _count(relation: str):
@@ -21,6 +27,13 @@ def _count(relation: str):
     over the whole table, one SQL statement for the page)."""
     counted = Seller.objects.filter(pk=OuterRef("pk")).annotate(n=Count(relation)).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _approve(*, seller: Seller, actor) -> Seller:
+    """An application is approved as one (its applicant is e-mailed); any other seller as before."""
+    if seller.status == Seller.Status.APPLIED and SellerApplication.objects.filter(seller=seller).exists():
+        return seller_application_approve(seller=seller, actor=actor)
+    return seller_approve(seller=seller, actor=actor)
 
 
 class SellerMemberInline(admin.TabularInline):
@@ -51,7 +64,8 @@ class SellerAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["status", "approved_at", "rating_average", "rating_count", "created_at"]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "description", "country", "support_email"]}),
+        (None, {"fields": ["name", "slug", "legal_name", "description", "country", "support_email"]}),
+        ("Contact", {"fields": ["contact_name", "contact_phone"]}),
         ("Standing", {"fields": ["status", "approved_at", "rating_average", "rating_count", "created_at"]}),
     ]
     inlines = [SellerMemberInline]
@@ -95,7 +109,7 @@ class SellerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve selected sellers", permissions=["change"])
     def approve(self, request, queryset):
-        self._apply(request, queryset, "approved", seller_approve)
+        self._apply(request, queryset, "approved", _approve)
 
     @admin.action(description="Reinstate selected suspended sellers", permissions=["change"])
     def reinstate(self, request, queryset):
@@ -129,3 +143,187 @@ class SellerMemberAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "seller__name"]
     autocomplete_fields = ["seller"]
     raw_id_fields = ["user"]
+
+
+class ApplicationStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Seller.Status.APPLIED, "Waiting for a decision"),
+            (Seller.Status.APPROVED, "Approved"),
+            (Seller.Status.REJECTED, "Rejected"),
+            (Seller.Status.SUSPENDED, "Approved, since suspended"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() in Seller.Status.values:
+            return queryset.filter(seller__status=self.value())
+        return queryset
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=1000,
+        help_text="E-mailed to the applicant and shown on their apply page: say what to correct.",
+    )
+
+
+def _address_html(address: SellerAddress | None) -> str:
+    if address is None:
+        return "—"
+    lines = [address.line1, address.line2, f"{address.postal_code} {address.city}", address.region]
+    return format_html_join(
+        "", "{}<br>", ((line,) for line in [*lines, address.country] if line and line.strip())
+    )
+
+
+@admin.register(SellerApplication)
+class SellerApplicationAdmin(admin.ModelAdmin):
+    """Applications to sell: read them, then approve or reject (with a reason) in bulk."""
+
+    list_display = [
+        "business",
+        "status",
+        "applicant",
+        "country",
+        "submitted_at",
+        "submission_count",
+        "decided_at",
+    ]
+    list_filter = [ApplicationStatusFilter]
+    list_select_related = ["seller", "applicant"]
+    list_per_page = 100
+    search_fields = ["seller__name", "seller__legal_name", "applicant__email", "what_they_sell"]
+    ordering = ["-submitted_at"]
+    actions = ["approve", "reject"]
+    fields = [
+        "business",
+        "status",
+        "legal_name",
+        "applicant",
+        "contact",
+        "support_email",
+        "what_they_sell",
+        "categories",
+        "business_address",
+        "return_address",
+        "submitted_at",
+        "submission_count",
+        "decided_at",
+        "decided_by",
+        "rejection_reason",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="business", ordering="seller__name")
+    def business(self, obj):
+        url = reverse("admin:sellers_seller_change", args=[obj.seller_id])
+        return format_html('<a href="{}">{}</a>', url, obj.seller.name)
+
+    @admin.display(description="status", ordering="seller__status")
+    def status(self, obj):
+        return obj.seller.get_status_display()
+
+    @admin.display(description="country", ordering="seller__country")
+    def country(self, obj):
+        return obj.seller.country
+
+    @admin.display(description="legal name")
+    def legal_name(self, obj):
+        return obj.seller.legal_name
+
+    @admin.display(description="contact")
+    def contact(self, obj):
+        return f"{obj.seller.contact_name}, {obj.seller.contact_phone}"
+
+    @admin.display(description="support e-mail")
+    def support_email(self, obj):
+        return obj.seller.support_email
+
+    def _addresses(self, obj) -> dict:
+        if not hasattr(obj, "_address_map"):
+            obj._address_map = {a.kind: a for a in SellerAddress.objects.filter(seller_id=obj.seller_id)}
+        return obj._address_map
+
+    @admin.display(description="business address")
+    def business_address(self, obj):
+        return _address_html(self._addresses(obj).get(SellerAddress.Kind.BUSINESS))
+
+    @admin.display(description="return address")
+    def return_address(self, obj):
+        address = self._addresses(obj).get(SellerAddress.Kind.RETURN)
+        return _address_html(address) if address else "Same as the business address"
+
+    def _decide(self, request, queryset, verb: str, change, **kwargs) -> None:
+        done = []
+        for application in queryset.select_related("seller").order_by("pk"):
+            seller = application.seller
+            try:
+                change(seller=seller, actor=request.user, **kwargs)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            reason = kwargs.get("reason")
+            self.log_change(request, seller, f"Application {verb}" + (f": {reason}" if reason else "."))
+            done.append(seller.name)
+        if done:
+            self.message_user(
+                request, f"{verb.capitalize()} {len(done)}: {', '.join(done)}.", messages.SUCCESS
+            )
+
+    @admin.action(description="Approve selected applications", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, "approved", seller_application_approve)
+
+    @admin.action(description="Reject selected applications with a reason…", permissions=["change"])
+    def reject(self, request, queryset):
+        """Ask for the reason on an intermediate page, then reject."""
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._decide(
+                request, queryset, "rejected", seller_application_reject, reason=form.cleaned_data["reason"]
+            )
+            return None
+        return action_confirmation(
+            self,
+            request,
+            template="admin/sellers/sellerapplication/reject_selected.html",
+            title="Reject applications",
+            action="reject",
+            objects=queryset.select_related("seller").order_by("seller__name"),
+            form=form,
+            submit_label="Reject",
+        )
+
+
+@admin.register(SellerInvitation)
+class SellerInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "seller", "role", "created_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role"]
+    list_select_related = ["seller"]
+    list_per_page = 100
+    search_fields = ["email", "seller__name"]
+    fields = [
+        "seller",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

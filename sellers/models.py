@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 
 class Seller(models.Model):
@@ -11,6 +12,7 @@ class Seller(models.Model):
         APPLIED = "applied", "Applied"
         APPROVED = "approved", "Approved"
         SUSPENDED = "suspended", "Suspended"
+        REJECTED = "rejected", "Rejected"
 
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=140, unique=True)
@@ -18,6 +20,9 @@ class Seller(models.Model):
     description = models.TextField(blank=True)
     country = models.CharField(max_length=2, default="US")
     support_email = models.EmailField(blank=True)
+    legal_name = models.CharField(max_length=200, blank=True)
+    contact_name = models.CharField(max_length=150, blank=True)
+    contact_phone = models.CharField(max_length=30, blank=True)
     rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=0)
     rating_count = models.PositiveIntegerField(default=0)
     commission_rate = models.DecimalField(
@@ -80,3 +85,107 @@ class SellerMember(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()} of {self.seller})"
+
+
+class SellerAddress(models.Model):
+    """A seller's business address, and its return address when returns go elsewhere.
+
+    A seller without a ``return`` row takes returns at its business address
+    (``sellers.selectors.seller_return_address``).
+    """
+
+    class Kind(models.TextChoices):
+        BUSINESS = "business", "Business address"
+        RETURN = "return", "Return address"
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    line1 = models.CharField("address line 1", max_length=200)
+    line2 = models.CharField("address line 2", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    region = models.CharField("state / region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20)
+    country = models.CharField(max_length=2, help_text="ISO 3166-1 alpha-2 code, e.g. US.")
+
+    class Meta:
+        verbose_name_plural = "seller addresses"
+        ordering = ["seller", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["seller", "kind"], name="one_seller_address_per_kind"),
+        ]
+
+    def __str__(self):
+        parts = [self.line1, self.line2, self.city, self.region, self.postal_code, self.country]
+        return ", ".join(part for part in parts if part)
+
+
+class SellerApplication(models.Model):
+    """What a business said when it applied to sell, and what staff decided (ADR 0071).
+
+    The seller itself is the ``Seller`` row in status ``applied``; a rejected
+    applicant that applies again re-submits this same application.
+    """
+
+    seller = models.OneToOneField(Seller, on_delete=models.CASCADE, related_name="application")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="seller_applications",
+    )
+    what_they_sell = models.TextField()
+    categories = models.CharField(max_length=300, blank=True, help_text="Main categories, as typed.")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    submission_count = models.PositiveSmallIntegerField(default=1)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rejection_reason = models.TextField(blank=True, help_text="The reason given at the last rejection.")
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        indexes = [models.Index(fields=["applicant", "-submitted_at"], name="seller_application_user_idx")]
+
+    def __str__(self):
+        return f"Application of {self.seller}"
+
+
+class SellerInvitation(models.Model):
+    """An owner's invitation to join a seller in a role, sent by e-mail with a one-time link.
+
+    Only the SHA-256 of the link's token is stored, so the table alone opens nothing.
+    """
+
+    seller = models.ForeignKey(Seller, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=8, choices=SellerMember.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["seller", "created_at"],
+                name="seller_invitation_open_idx",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Invitation of {self.email} to {self.seller_id} as {self.role}"
+
+    @property
+    def is_open(self) -> bool:
+        """Not accepted, revoked or expired: the link still works."""
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,4 +1,4 @@
-"""Seller Central's own pages; marketplace/urls.py mounts them with the other apps' under /seller/."""
+"""The sellers app's pages under /seller/ (marketplace/urls.py mounts them with the other apps')."""
 
 from django.urls import path
 
@@ -7,4 +7,17 @@ from . import views
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("choose/", views.ChooseSellerView.as_view(), name="choose"),
+    # Open to any signed-in user (no Seller Central section).
+    path("apply/", views.SellerApplyView.as_view(), name="apply"),
+    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    # Owners only.
+    path("settings/", views.SellerSettingsView.as_view(), name="settings"),
+    path("members/", views.MemberListView.as_view(), name="member-list"),
+    path("members/<int:pk>/role/", views.MemberRoleView.as_view(), name="member-role"),
+    path("members/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member-remove"),
+    path(
+        "members/invitations/<int:pk>/revoke/",
+        views.InvitationRevokeView.as_view(),
+        name="invitation-revoke",
+    ),
 ]

@@ -95,6 +95,11 @@ BUDGETS: dict[str, Budget] = {
     "seller-returns":        Budget("/seller/returns/", "seller", 8, 6),
     "seller-return":         Budget("/seller/returns/{return}/", "seller", 8, 6),
     "seller-performance":    Budget("/seller/performance/", "seller", 7, 5),
+    # Inventory (fulfillment/seller_central/). The stock services' one history INSERT per call
+    # (ADR 0073) is made by the dataset's orders, not by any page measured here.
+    "seller-inventory":      Budget("/seller/inventory/", "seller", 9, 7),
+    "seller-inventory-history": Budget("/seller/inventory/history/", "seller", 7, 5),
+    "seller-warehouses":     Budget("/seller/warehouses/", "seller", 6, 4),
     "claim-create":          Budget("/claims/new/{seller_order}/", "shopper", 8, 6),
     "parcel-tracking":       Budget("/track/{parcel}/", "shopper", 7, 5),
     "admin-return-list":     Budget("/admin/fulfillment/returnrequest/", "staff", 7, 5),

@@ -1,5 +1,6 @@
 """Fulfilment's models, one module per subject; every model is importable from here."""
 
+from fulfillment.models.inventory import InventoryChange, SellerShippingSettings, StockAlertSetting
 from fulfillment.models.returns import Claim, ReturnLine, ReturnPolicy, ReturnRequest
 from fulfillment.models.sandbox import SandboxClock, SandboxParcel
 from fulfillment.models.scorecard import OrderDefect, SellerScorecard, SellerScorecardWindow
@@ -17,6 +18,7 @@ __all__ = [
     "OPEN_SHIPMENT_STATUSES",
     "Claim",
     "Holiday",
+    "InventoryChange",
     "OrderDefect",
     "ReturnLine",
     "ReturnPolicy",
@@ -25,6 +27,7 @@ __all__ = [
     "SandboxParcel",
     "SellerScorecard",
     "SellerScorecardWindow",
+    "SellerShippingSettings",
     "Shipment",
     "ShipmentLabel",
     "ShipmentLine",
@@ -32,6 +35,7 @@ __all__ = [
     "ShippingRate",
     "ShippingZone",
     "Stock",
+    "StockAlertSetting",
     "TrackingEvent",
     "Warehouse",
     "validate_timezone",

@@ -48,7 +48,9 @@ def _restock(rma: ReturnRequest, quantities: dict, warehouse: Warehouse | None) 
         item = lines[line_id]
         if item.line.offer_id is None:
             raise ApplicationError(f"{item.line.title} is no longer listed and cannot be restocked.")
-        stock_restock_units(offer_id=item.line.offer_id, warehouse_id=warehouse.pk, quantity=quantity)
+        stock_restock_units(
+            offer_id=item.line.offer_id, warehouse_id=warehouse.pk, quantity=quantity, reference=rma.number
+        )
         item.restocked_quantity += quantity
         item.save(update_fields=["restocked_quantity"])
     return sum(wanted.values())

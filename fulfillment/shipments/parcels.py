@@ -104,7 +104,9 @@ def _lock_shippable(seller_order: SellerOrder) -> tuple[Order, SellerOrder]:
     return order, locked
 
 
-def _ship_lines(*, lines: dict[int, OrderLine], quantities: dict[int, int], warehouse: Warehouse) -> list:
+def _ship_lines(
+    *, lines: dict[int, OrderLine], quantities: dict[int, int], warehouse: Warehouse, reference: str = ""
+) -> list:
     """Take the units out of the warehouse's stock; return [(line, stock id, units), ...]."""
     # The lines' committed allocations at this warehouse (not every stock row it holds: a big
     # warehouse has one per offer).
@@ -128,7 +130,9 @@ def _ship_lines(*, lines: dict[int, OrderLine], quantities: dict[int, int], ware
                 f"Only {waiting} of {line.title} wait to ship from {warehouse.name}; {quantity} asked.",
                 extra={"line_id": line_id, "waiting": waiting},
             )
-        for stock_id, units in stock_ship_units(line_id=line_id, stock_ids=stock_ids, quantity=quantity):
+        for stock_id, units in stock_ship_units(
+            line_id=line_id, stock_ids=stock_ids, quantity=quantity, reference=reference
+        ):
             shipped.append((line, stock_id, units))
     return shipped
 
@@ -169,7 +173,10 @@ def shipment_create(
         raise ApplicationError(f"{warehouse.name} is not one of this seller's warehouses.")
     lines = {line.pk: line for line in OrderLine.objects.filter(seller_order=locked)}
     shipped = _ship_lines(
-        lines=lines, quantities=_checked_quantities(quantities, set(lines)), warehouse=warehouse
+        lines=lines,
+        quantities=_checked_quantities(quantities, set(lines)),
+        warehouse=warehouse,
+        reference=locked.number,
     )
     shipment = parcel_buy(
         seller_order=locked,
@@ -273,7 +280,12 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
         )
     carrier_get(locked.carrier).label_void(tracking_number=locked.tracking_number)
     for line in locked.lines.order_by("pk"):
-        stock_unship_units(line_id=line.line_id, stock_id=line.stock_id, quantity=line.quantity)
+        stock_unship_units(
+            line_id=line.line_id,
+            stock_id=line.stock_id,
+            quantity=line.quantity,
+            reference=seller_order.number,
+        )
     now = timezone.now()
     locked.status, locked.voided_at, locked.status_changed_at = ST.VOIDED, now, now
     locked.save(update_fields=["status", "voided_at", "status_changed_at"])

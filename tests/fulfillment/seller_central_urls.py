@@ -10,8 +10,17 @@ URL_KWARGS = {
     "return-list": lambda world: {},
     "return-detail": lambda world: {"number": world["return"].number},
     "return-label": lambda world: {"number": world["return"].number},
+    "inventory": lambda world: {},
+    "inventory-history": lambda world: {},
+    "stock-set": lambda world: {"offer": world["offers"][0].pk, "warehouse": world["warehouse"].pk},
+    "stock-threshold": lambda world: {"offer": world["offers"][0].pk},
+    "warehouse-list": lambda world: {},
+    "warehouse-add": lambda world: {},
+    "warehouse-edit": lambda world: {"pk": world["warehouse"].pk},
+    "shipping-settings": lambda world: {},
+    "return-policy": lambda world: {},
 }
 
 
 def world_extend(world: dict) -> None:
-    """Fulfillment's pages need only the base world's order, parcel and return."""
+    """Fulfillment's pages need only the base world's order, parcel, return, warehouse and offers."""

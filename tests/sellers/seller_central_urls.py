@@ -1,10 +1,40 @@
 """Arguments for the sellers app's own Seller Central URLs (tests/sellers/central_data.py explains)."""
 
+import secrets
+
+from django.utils import timezone
+
+from sellers.models import SellerInvitation, SellerMember
+from sellers.services import INVITATION_LIFETIME, invitation_token_hash
+from tests.sellers.factories import SellerMemberFactory
+
 URL_KWARGS = {
     "dashboard": lambda world: {},
     "choose": lambda world: {},
+    "apply": lambda world: {},
+    "invitation-accept": lambda world: {"token": world["invitation_token"]},
+    "settings": lambda world: {},
+    "member-list": lambda world: {},
+    "member-role": lambda world: {"pk": world["member"].pk},
+    "member-remove": lambda world: {"pk": world["member"].pk},
+    "invitation-revoke": lambda world: {"pk": world["invitation"].pk},
 }
+
+# The open URLs: any signed-in user may open them (tests/sellers/test_central_access.py).
+OPEN_TO_SIGNED_IN = frozenset({"apply", "invitation-accept"})
 
 
 def world_extend(world: dict) -> None:
-    """The dashboard and the picker need nothing beyond the base world."""
+    """A manager to change or remove, and an invitation waiting (for someone outside the world)."""
+    world["member"] = SellerMemberFactory(seller=world["seller"], role=SellerMember.Role.MANAGER)
+    # Made directly, not by the service, so the world carries no e-mail for other tests to count.
+    token = secrets.token_urlsafe(32)
+    invitation = SellerInvitation.objects.create(
+        seller=world["seller"],
+        email=f"invitee-{world['seller'].pk}@example.com",
+        role=SellerMember.Role.SHIPPING,
+        token_hash=invitation_token_hash(token),
+        invited_by=world["owner"],
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    world["invitation"], world["invitation_token"] = invitation, token

@@ -1,4 +1,4 @@
-"""Writes to sellers: keyword-only, one transaction each."""
+"""A seller's standing: the status machine, approval, suspension and reinstatement."""
 
 from __future__ import annotations
 
@@ -17,22 +17,28 @@ Status = Seller.Status
 
 # Where a seller may go from each status.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.APPLIED: frozenset({Status.APPROVED}),
+    Status.APPLIED: frozenset({Status.APPROVED, Status.REJECTED}),
+    # A rejected applicant may apply again (sellers/services/applications.py).
+    Status.REJECTED: frozenset({Status.APPLIED}),
     Status.APPROVED: frozenset({Status.SUSPENDED}),
     Status.SUSPENDED: frozenset({Status.APPROVED}),
 }
 
 
-def _seller_lock(*, seller_id: int) -> Seller:
+def seller_lock(*, seller_id: int) -> Seller:
+    """The seller's row, locked until the transaction ends (membership and status changes take it)."""
     return Seller.objects.select_for_update().get(pk=seller_id)
 
 
-def _seller_transition(
+def seller_transition(
     *, seller: Seller, to: str, actor, reason: str = "", only_from: str | None = None
 ) -> Seller:
     """Move the seller to ``to`` if the state machine allows it (and, with
-    ``only_from``, only from that status), under a row lock."""
-    locked = _seller_lock(seller_id=seller.pk)
+    ``only_from``, only from that status), under a row lock.
+
+    Call it inside a transaction.
+    """
+    locked = seller_lock(seller_id=seller.pk)
     allowed = TRANSITIONS.get(locked.status, frozenset())
     if to not in allowed or (only_from is not None and locked.status != only_from):
         raise ApplicationError(
@@ -67,13 +73,13 @@ def seller_approve(*, seller: Seller, actor) -> Seller:
 
     The seller's offers become eligible for the buy box.
     """
-    return _seller_transition(seller=seller, to=Status.APPROVED, actor=actor)
+    return seller_transition(seller=seller, to=Status.APPROVED, actor=actor)
 
 
 @transaction.atomic
 def seller_reinstate(*, seller: Seller, actor) -> Seller:
     """Lift a seller's suspension; refuse for a seller that is not suspended."""
-    return _seller_transition(seller=seller, to=Status.APPROVED, actor=actor, only_from=Status.SUSPENDED)
+    return seller_transition(seller=seller, to=Status.APPROVED, actor=actor, only_from=Status.SUSPENDED)
 
 
 @transaction.atomic
@@ -81,4 +87,4 @@ def seller_suspend(*, seller: Seller, actor, reason: str) -> Seller:
     """Suspend an approved seller: none of its offers can win the buy box."""
     if not reason.strip():
         raise ApplicationError("Give a reason for the suspension.")
-    return _seller_transition(seller=seller, to=Status.SUSPENDED, actor=actor, reason=reason.strip())
+    return seller_transition(seller=seller, to=Status.SUSPENDED, actor=actor, reason=reason.strip())

@@ -1,4 +1,4 @@
-"""Seller Central's own pages: the dashboard and the seller picker.
+"""Seller Central's shell pages: the dashboard and the seller picker.
 
 The other Seller Central pages live in the apps that own their data
 (sellers/central.py explains why); the public seller page lists offers, so it
