@@ -9,6 +9,7 @@ re-computes every amount itself.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -228,10 +229,32 @@ def _totals(groups: list[CheckoutGroup], *, destination, currency: str) -> Order
     )
 
 
-def checkout_signature(*, address_id: int | None, choices: dict[int, str]) -> str:
-    """Name the picks a page's amounts were computed for, e.g. "12;3:standard,8:expedited"."""
+def checkout_signature(
+    *, address_id: int | None, choices: dict[int, str], checkout: Checkout | None = None
+) -> str:
+    """Name the picks a page's amounts were computed for, and a digest of the amounts.
+
+    E.g. "12;3:standard,8:expedited;9f2c51d07a3e4b18": the address, the shipping
+    picks, and a digest of each line's quantity and unit price and of the total. A
+    seller's price change between the page and "Place order" changes the digest, so
+    the order is not placed at an amount the shopper was not shown.
+    """
     picks = ",".join(f"{seller_id}:{code}" for seller_id, code in sorted(choices.items()))
-    return f"{address_id or ''};{picks}"
+    signature = f"{address_id or ''};{picks}"
+    if checkout is not None:
+        amounts = sorted(
+            f"{row.line.offer_id}:{row.line.quantity}@{row.line.offer.price_amount}"
+            for group in checkout.groups
+            for row in group.rows
+        )
+        amounts.append(str(checkout.totals.total if checkout.totals is not None else ""))
+        signature += ";" + hashlib.sha256(",".join(amounts).encode()).hexdigest()[:16]
+    return signature
+
+
+def checkout_signature_picks(signature: str) -> str:
+    """The address and shipping picks part of a signature (without the amounts)."""
+    return ";".join(signature.split(";")[:2])
 
 
 def order_get_by_idempotency_key(*, user, key) -> Order | None:

@@ -25,12 +25,21 @@ from marketplace.accounts.selectors import address_list
 from marketplace.accounts.services import address_create
 from marketplace.core.errors import ApplicationError
 from orders.cart import cart_checkout_lines, cart_for_request, cart_remove_lines
-from orders.checkout import checkout_build, checkout_signature, order_get_by_idempotency_key
+from orders.checkout import (
+    checkout_build,
+    checkout_signature,
+    checkout_signature_picks,
+    order_get_by_idempotency_key,
+)
 from orders.forms import CheckoutForm, new_address_form, shipping_choices_from
 from orders.placement import PlacementLine, order_place
 
 EMPTY_CART = "Your cart is empty: add something before checking out."
 PICKS_CHANGED = "Check the delivery options and amounts for your new choices, then place your order."
+AMOUNTS_CHANGED = (
+    "A price changed since this page was shown: your order has not been placed. "
+    "Check the new amounts below, then place your order."
+)
 NOT_PLACED = "Your order has not been placed yet: see below."
 
 
@@ -69,7 +78,9 @@ class CheckoutView(LoginRequiredMixin, View):
             "new_address_form": new_form or new_address_form(),
             "idempotency_key": key,
             "shown": checkout_signature(
-                address_id=address.pk if address else None, choices=checkout.shipping_choices
+                address_id=address.pk if address else None,
+                choices=checkout.shipping_choices,
+                checkout=checkout,
             ),
         }
         return render(self.request, self.template_name, context)
@@ -147,8 +158,14 @@ class CheckoutView(LoginRequiredMixin, View):
         if not checkout.can_place:
             messages.error(self.request, NOT_PLACED)
             return self._render(**arguments, form=form, require_choice=True)
-        shown = checkout_signature(address_id=address.pk, choices=checkout.shipping_choices)
-        if form.cleaned_data.get("shown") != shown:
+        shown = checkout_signature(
+            address_id=address.pk, choices=checkout.shipping_choices, checkout=checkout
+        )
+        posted = form.cleaned_data.get("shown") or ""
+        if posted != shown:
+            if checkout_signature_picks(posted) == checkout_signature_picks(shown):
+                messages.warning(self.request, AMOUNTS_CHANGED)
+                return self._render(**arguments, form=form, require_choice=True)
             messages.info(self.request, PICKS_CHANGED)
             return redirect(_checkout_url(address_id=address.pk, choices=checkout.shipping_choices))
         try:

@@ -680,11 +680,6 @@ def _shipping_pick(content: str) -> dict:
     return dict(re.findall(r'name="(ship-\d+)" value="([a-z-]+)"[^>]*checked', content))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="orders/ does not compare the prices the checkout page showed with the prices it charges: "
-    "checkout_signature covers the address and shipping picks only (see the report of issue 10, item 3)",
-)
 def test_placing_after_the_seller_changed_the_price_says_so_before_charging(client, shop, checkout_shop):
     client.force_login(checkout_shop["shopper"])
     shown = client.get(reverse("orders:checkout"))
@@ -704,3 +699,12 @@ def test_placing_after_the_seller_changed_the_price_says_so_before_charging(clie
     # What the shopper must get: no order at a price it was not shown, and the new price on the page.
     assert Order.objects.count() == 0
     assert response.status_code == 200 and "$23.00" in text(response)
+    assert "A price changed since this page was shown" in text(response)
+
+    # Placing again from the page that shows the new price places the order at it.
+    again = _checkout_form(response.content.decode(), checkout_shop["address"])
+    again.update(_shipping_pick(response.content.decode()))
+    placed = client.post(reverse("orders:checkout"), again)
+    assert placed.status_code == 302
+    order = Order.objects.get()
+    assert order.seller_orders.get().lines.get().unit_price_amount == Decimal("23.00")

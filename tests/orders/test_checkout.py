@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from fulfillment.models import Stock
 from marketplace.accounts.models import Address
-from orders.checkout import CHOOSE_AN_OPTION
+from orders.checkout import CHOOSE_AN_OPTION, checkout_signature
 from orders.models import Cart, CartLine, Order, OrderLine
 from orders.views_checkout import EMPTY_CART, PICKS_CHANGED, order_next_url
 from tests.accounts.factories import AddressFactory, UserFactory
@@ -283,7 +283,12 @@ def test_the_page_shows_the_address_and_methods_asked_for(shopper, buyer, shop):
         Decimal("19.98"),
         Decimal("350.15"),
     )
-    assert page_shown(content) == f"{philadelphia.pk};{shop['books'].pk}:standard,{bolt}:expedited"
+    assert page_shown(content) == checkout_signature(
+        address_id=philadelphia.pk,
+        choices={shop["books"].pk: "standard", bolt: "expedited"},
+        checkout=checkout,
+    )
+    assert page_shown(content).startswith(f"{philadelphia.pk};{shop['books'].pk}:standard,{bolt}:expedited;")
 
 
 def test_another_users_address_cannot_be_shown(shopper, buyer):
