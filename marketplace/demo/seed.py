@@ -31,6 +31,7 @@ from marketplace.demo.generator import (
 )
 from marketplace.demo.images import SIZE, ensure_image_pool
 from marketplace.demo.past_orders import seed_orders
+from marketplace.demo.seller_central import seed_application, seed_seller_central
 from sellers.models import Seller, SellerMember
 
 BATCH_UNITS = 1000
@@ -346,6 +347,9 @@ def seed_demo(
         analyze_tables()
     if orders:
         seed_orders(seed=seed, report=report)
+    central = seed_seller_central(seller_id=lookups.sellers[DEMO_SELLER_INDEX]) + seed_application()
+    if central:
+        report(f"Seller Central: {', '.join(central)}.")
     return added
 
 

@@ -1214,7 +1214,7 @@ DEMO_ACCOUNTS = (
     (
         "seller@example.com",
         "Sally Seller",
-        "Seller owner of {seller} (its public page at /sellers/); Seller Central comes later.",
+        "Seller owner of {seller}: Seller Central at /seller/ (listings, inventory, orders, money, team).",
     ),
     ("staff@example.com", "Stan Staff", "Marketplace staff and superuser: everything in /admin/."),
 )
