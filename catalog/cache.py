@@ -135,6 +135,7 @@ def cached_page(
     versions_of: Callable[[HttpResponse], Iterable[str]],
     known_versions: Iterable[str] = (),
     params: Collection[str] | None = None,
+    meta_of: Callable[[HttpResponse], dict] | None = None,
 ) -> HttpResponse:
     """Serve the page from the cache when it is fresh, else render, store and serve it.
 
@@ -144,7 +145,9 @@ def cached_page(
     so a write that commits during the render leaves an entry the next request does not
     use. When they are not known in advance (a product page's family), the first render
     only records their names and the next one stores the page. ``params`` names the query
-    parameters the page reads (``page_cacheable``).
+    parameters the page reads (``page_cacheable``). ``meta_of(response)`` names facts about the
+    page stored with it (the product page's product and buy-box seller, for counting views
+    without a query); the response served, hit or miss, carries them as ``page_meta``.
     """
     if not page_cacheable(request, params):
         return render({})
@@ -158,6 +161,7 @@ def cached_page(
         return render({})
     if entry and entry["complete"] and before == entry["versions"] and None not in before.values():
         response = HttpResponse(_fill(request, entry["body"]), content_type=entry["content_type"])
+        response.page_meta = entry.get("meta")
         response[HEADER] = "hit"
         return response
 
@@ -165,6 +169,7 @@ def cached_page(
     if hasattr(response, "render"):
         response.render()
     body = response.content
+    response.page_meta = meta_of(response) if meta_of and response.status_code == 200 else None
     if response.status_code == 200 and not response.cookies:
         depends_on = sorted(set(versions_of(response)))
         complete = depends_on == names and None not in before.values()
@@ -173,6 +178,7 @@ def cached_page(
             "complete": complete,
             "body": body,
             "content_type": response["Content-Type"],
+            "meta": response.page_meta,
         }
         try:
             cache.set(key, entry, page_cache_seconds())

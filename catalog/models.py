@@ -280,3 +280,32 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class ProductViewDaily(models.Model):
+    """Product page views per UTC day and the seller that held the buy box when they were shown.
+
+    Counted in the cache on every product page view (``catalog.analytics``) and added here
+    by ``product_views_flush`` every few minutes; ``buy_box_seller`` is null for views of a
+    page without a buy box. Read by the sellers' analytics (payments/seller_central/).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    buy_box_seller = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    views = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # The upsert's conflict target; one row for "no buy box" too (NULLS NOT DISTINCT).
+            models.UniqueConstraint(
+                fields=["product", "day", "buy_box_seller"],
+                name="product_view_daily_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.views} views of product {self.product_id} on {self.day}"

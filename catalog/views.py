@@ -8,6 +8,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from catalog import selectors
+from catalog.analytics import product_view_count
 from catalog.cache import LISTINGS, cached_page, product_version
 from catalog.forms import SORT_CHOICES, ProductFilterForm
 from catalog.search import presentation, search
@@ -41,6 +42,8 @@ class AnonymousPageCacheMixin:
     page_versions: tuple[str, ...] = (LISTINGS,)
     # The query parameters the page reads; a request with any other is rendered live, not cached.
     page_params: frozenset[str] = frozenset()
+    # Facts about a rendered page kept with its cache entry (``cached_page``'s ``meta_of``).
+    page_meta_of = None
 
     def get(self, request, *args, **kwargs):
         def render(extra_context):
@@ -54,6 +57,7 @@ class AnonymousPageCacheMixin:
             versions_of=self.page_versions_of,
             known_versions=self.page_versions,
             params=self.page_params,
+            meta_of=self.page_meta_of,
         )
 
     def page_versions_of(self, response) -> tuple[str, ...]:
@@ -106,6 +110,24 @@ class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/product_detail.html"
     page_versions = ()
     page_params = frozenset({"image"})
+
+    def get(self, request, *args, **kwargs):
+        """The page, and one view counted for its product and buy-box seller (catalog.analytics)."""
+        response = super().get(request, *args, **kwargs)
+        meta = getattr(response, "page_meta", None)
+        if meta is None and getattr(response, "context_data", None):
+            meta = self.page_meta_of(response)  # rendered live, not through the cache
+        if meta:
+            product_view_count(
+                request, product_id=meta["product_id"], buy_box_seller_id=meta["buy_box_seller_id"]
+            )
+        return response
+
+    def page_meta_of(self, response) -> dict:
+        """The product whose offers the page shows (a family's selected variation) and its buy box."""
+        page = response.context_data["page"]
+        shown = page.buy_box.product_id if page.buy_box else (page.selected_variant or page.product).pk
+        return {"product_id": shown, "buy_box_seller_id": page.buy_box.seller_id if page.buy_box else None}
 
     def page_versions_of(self, response) -> list[str]:
         """The product, its parent and every variation the page shows (their offers and stock)."""

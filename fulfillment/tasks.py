@@ -19,3 +19,14 @@ from fulfillment.scorecard import scorecards_recompute  # noqa: E402
 def scorecards_recompute_task() -> int:
     """Recompute every seller's scorecard and act on it (beat, hourly); safe to run twice."""
     return scorecards_recompute()
+
+
+# Bulk import of offers (fulfillment/imports/).
+from fulfillment.imports.services import import_job_run  # noqa: E402
+
+
+@shared_task(acks_late=True)
+def import_job_run_task(job_id: int) -> int:
+    """Apply an uploaded offer file; safe to run twice (a done job is left alone)."""
+    job = import_job_run(job_id=job_id)
+    return job.processed_rows if job else 0

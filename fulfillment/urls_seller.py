@@ -48,3 +48,18 @@ urlpatterns += [
     path("settings/shipping/", seller_settings.ShippingSettingsView.as_view(), name="shipping-settings"),
     path("settings/returns/", seller_settings.ReturnPolicyView.as_view(), name="return-policy"),
 ]
+
+# Bulk import and export of offers (fulfillment/seller_central/imports.py).
+from .seller_central import imports  # noqa: E402
+
+urlpatterns += [
+    path("listings/export.csv", imports.ListingExportView.as_view(file_format="csv"), name="listing-export"),
+    path(
+        "listings/export.xlsx",
+        imports.ListingExportView.as_view(file_format="xlsx"),
+        name="listing-export-xlsx",
+    ),
+    path("listings/import/", imports.ImportNewView.as_view(), name="import-new"),
+    path("listings/import/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
+    path("listings/import/<int:pk>/results.csv", imports.ImportResultsView.as_view(), name="import-results"),
+]

@@ -143,8 +143,10 @@ class ShipmentVoidView(SellerMemberMixin, View):
 
 # The seller's scorecard (fulfillment/scorecard/): stored figures, read-only.
 from django.conf import settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from fulfillment.scorecard import scorecard_get_for_seller, scorecard_rows  # noqa: E402
+from orders.messages.selectors import RESPONSE_TARGET, seller_response_times  # noqa: E402
 
 
 class SellerPerformanceView(SellerMemberMixin, TemplateView):
@@ -161,6 +163,8 @@ class SellerPerformanceView(SellerMemberMixin, TemplateView):
             scorecard=scorecard,
             rows=scorecard_rows(scorecard=scorecard) if scorecard else [],
             min_orders=settings.SELLER_SCORECARD_MIN_ORDERS,
+            response_times=seller_response_times(seller=self.seller, now=timezone.now()),
+            response_target_hours=int(RESPONSE_TARGET.total_seconds() // 3600),
         )
         return context
 

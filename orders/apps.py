@@ -19,3 +19,7 @@ class OrdersConfig(AppConfig):
         from orders.seller_central import cards
 
         cards.register()
+
+        from orders.messages import cards as message_cards
+
+        message_cards.register()

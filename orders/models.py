@@ -269,3 +269,75 @@ class TaxRate(models.Model):
 
     def __str__(self):
         return f"{self.country}{'-' + self.region if self.region else ''} {self.tax_class}: {self.rate}"
+
+
+class Conversation(models.Model):
+    """The messages between the buyer of a seller order and its seller (one per seller order).
+
+    ``waiting_since`` is when the buyer's oldest unanswered message was written
+    (None when the seller has answered everything); the unread counts are the
+    messages each side has not opened yet. ``orders.messages`` writes them.
+    """
+
+    seller_order = models.OneToOneField(SellerOrder, on_delete=models.CASCADE, related_name="conversation")
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="conversations")
+    created_at = models.DateTimeField()
+    last_message_at = models.DateTimeField()
+    message_count = models.PositiveIntegerField(default=0)
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    buyer_unread = models.PositiveIntegerField(default=0)
+    seller_unread = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-last_message_at", "-id"]
+        indexes = [
+            models.Index("seller", F("last_message_at").desc(), name="conversation_seller_recent_idx"),
+            models.Index(
+                "seller",
+                "waiting_since",
+                name="conversation_waiting_idx",
+                condition=Q(waiting_since__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"Conversation on {self.seller_order_id}"
+
+
+class Message(models.Model):
+    """One message of a conversation, by the buyer, a member of the seller or marketplace staff.
+
+    A buyer message written while nothing was waiting starts a wait
+    (``starts_wait``); the seller's next message sets its ``answered_at``. The
+    seller's response times are read from these rows.
+    """
+
+    class Author(models.TextChoices):
+        BUYER = "buyer", "Buyer"
+        SELLER = "seller", "Seller"
+        STAFF = "staff", "Marketplace staff"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    author_kind = models.CharField(max_length=10, choices=Author.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    starts_wait = models.BooleanField(default=False)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index("conversation", "created_at", name="message_thread_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="message_body_not_empty"),
+            models.CheckConstraint(
+                condition=Q(starts_wait=False) | Q(author_kind="buyer"), name="message_only_buyers_wait"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author_kind} message {self.pk} in conversation {self.conversation_id}"

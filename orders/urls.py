@@ -15,4 +15,9 @@ urlpatterns = [
     path("orders/", views_orders.OrderListView.as_view(), name="order-list"),
     path("orders/<str:number>/", views_orders.OrderDetailView.as_view(), name="order-detail"),
     path("orders/<str:number>/cancel/", views_orders.OrderCancelView.as_view(), name="order-cancel"),
+    path(
+        "orders/<str:number>/messages/<str:part>/",
+        views_orders.OrderMessagesView.as_view(),
+        name="order-messages",
+    ),
 ]

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from orders.seller_central import messages as message_views
 from orders.seller_central import views
 
 urlpatterns: list = [
@@ -13,4 +14,6 @@ urlpatterns: list = [
         name="order-acknowledge",
     ),
     path("orders/<str:number>/cancel/", views.SellerOrderCancelView.as_view(), name="order-cancel"),
+    path("messages/", message_views.SellerMessageListView.as_view(), name="message-list"),
+    path("messages/<str:number>/", message_views.SellerMessageDetailView.as_view(), name="message-detail"),
 ]

@@ -28,3 +28,7 @@ class PaymentsConfig(AppConfig):
 
         onboarding_step_register(PAYOUT_ACCOUNT_STEP)
         dashboard_card_register(MONEY_CARD)
+        # The analytics card (payments/seller_central/analytics_card.py, ADR 0078).
+        from payments.seller_central.analytics_card import ANALYTICS_CARD
+
+        dashboard_card_register(ANALYTICS_CARD)

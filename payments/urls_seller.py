@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from payments.seller_central import statements, views
+from payments.seller_central import analytics, statements, views
 
 urlpatterns = [
     path("payments/", views.MoneyOverviewView.as_view(), name="money"),
@@ -11,4 +11,6 @@ urlpatterns = [
     path("payments/payouts/", views.PayoutListView.as_view(), name="payout-list"),
     path("payments/payouts/<int:pk>/", views.PayoutDetailView.as_view(), name="payout-detail"),
     path("payments/account/", views.PayoutAccountView.as_view(), name="payout-account"),
+    path("analytics/", analytics.AnalyticsView.as_view(), name="analytics"),
+    path("analytics.csv", analytics.AnalyticsCsvView.as_view(), name="analytics-csv"),
 ]

@@ -12,15 +12,20 @@ removed member loses access on its next click.
 
 from __future__ import annotations
 
-from django.db.models import TextChoices
+from django.contrib.auth.models import Permission
+from django.db.models import Exists, OuterRef, Q, TextChoices
 
-from sellers.models import Seller, SellerMember
+from sellers.models import Seller, SellerCentralAccess, SellerMember
 
 Role = SellerMember.Role
 
 SESSION_KEY = "seller_central_seller_id"
 # Set at sign-in (sellers/handlers.py) so the header can offer Seller Central without a query.
 SESSION_MEMBER_FLAG = "seller_central_member"
+# The open SellerCentralAccess of a staff member viewing Seller Central as a seller (ADR 0079).
+VIEW_AS_SESSION_KEY = "seller_central_view_as"
+# The permission a staff member needs to view Seller Central as a seller.
+VIEW_AS_PERMISSION = "sellers.view_seller"
 # Sellers whose members are not in Seller Central: applicants (they see /seller/apply/ instead).
 OUTSIDE_CENTRAL = (Seller.Status.APPLIED, Seller.Status.REJECTED)
 
@@ -101,3 +106,55 @@ def membership_choose(request, *, seller_id: int) -> SellerMember | None:
     if membership is not None:
         request.session[SESSION_KEY] = membership.seller_id
     return membership
+
+
+def staff_may_view_as(user) -> bool:
+    """An active staff member with ``sellers.view_seller`` may view Seller Central as a seller."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(VIEW_AS_PERMISSION)
+    )
+
+
+def _holds_view_permission():
+    """SQL for "the access's staff member still holds ``sellers.view_seller``" (as ModelBackend reads it)."""
+    app_label, codename = VIEW_AS_PERMISSION.split(".")
+    permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        Q(staff__is_superuser=True)
+        | Exists(permission.filter(user=OuterRef("staff_id")))
+        | Exists(permission.filter(group__user=OuterRef("staff_id")))
+    )
+
+
+def view_as_current(request) -> SellerCentralAccess | None:
+    """The open view-as access of this request's staff member, with its seller, or None.
+
+    Costs nothing without the session key, and one query with it: the access must
+    still be open, be this user's, and the user must still be active staff holding
+    the permission (re-checked on every request, so revoking it ends the view).
+    A key that no longer qualifies is dropped from the session.
+    """
+    access_id = request.session.get(VIEW_AS_SESSION_KEY)
+    if access_id is None:
+        return None
+    user = request.user
+    access = None
+    if (
+        isinstance(access_id, int)
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+    ):
+        access = (
+            SellerCentralAccess.objects.filter(
+                _holds_view_permission(), pk=access_id, staff=user, ended_at=None
+            )
+            .select_related("seller")
+            .first()
+        )
+    if access is None:
+        request.session.pop(VIEW_AS_SESSION_KEY, None)
+    return access

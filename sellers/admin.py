@@ -1,6 +1,15 @@
-"""Sellers in the staff admin: applications, approval, suspension and members."""
+"""Sellers in the staff admin: applications, approval, suspension, members, staff view-as.
+
+Apps above ``sellers`` add columns, filters and a queryset step to the Seller
+changelist (``seller_admin_extend``: the scorecard adds the sellers' health),
+and counts of what needs staff's attention to the admin index
+(``admin_attention_register``), without ``sellers`` importing them.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,13 +21,94 @@ from django.utils.http import urlencode
 
 from marketplace.core.admin_actions import action_confirmation
 from marketplace.core.errors import ApplicationError
-from sellers.models import Seller, SellerAddress, SellerApplication, SellerInvitation, SellerMember
+from sellers.access import OUTSIDE_CENTRAL, staff_may_view_as
+from sellers.models import (
+    Seller,
+    SellerAddress,
+    SellerApplication,
+    SellerCentralAccess,
+    SellerCentralAccessView,
+    SellerInvitation,
+    SellerMember,
+)
 from sellers.services import (
     seller_application_approve,
     seller_application_reject,
     seller_approve,
     seller_reinstate,
     seller_suspend,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SellerAdminExtension:
+    """What an app above ``sellers`` adds to the Seller changelist.
+
+    ``columns`` are ``list_display`` callables of a seller (decorate them with
+    ``admin.display``), ``filters`` list filters, and ``queryset`` a step applied
+    to the changelist's queryset (annotate, select_related) so the columns cost
+    no query per row.
+    """
+
+    key: str
+    columns: tuple = ()
+    filters: tuple = ()
+    queryset: Callable | None = None
+
+
+_EXTENSIONS: dict[str, SellerAdminExtension] = {}
+
+
+def seller_admin_extend(extension: SellerAdminExtension) -> None:
+    """Add (or replace, by key) columns, filters and a queryset step of the Seller changelist."""
+    _EXTENSIONS[extension.key] = extension
+
+
+@dataclass(frozen=True, slots=True)
+class AdminAttention:
+    """A count on the admin index of what needs staff's action, linking to where to act.
+
+    ``count()`` is one query; ``permission`` is what the user needs to see it.
+    """
+
+    key: str
+    label: str
+    url: Callable[[], str]
+    count: Callable[[], int]
+    permission: str
+    order: int = 100
+
+
+_ATTENTION: dict[str, AdminAttention] = {}
+
+
+def admin_attention_register(item: AdminAttention) -> None:
+    _ATTENTION[item.key] = item
+
+
+def admin_attention(*, user) -> list[dict]:
+    """The registered counts this user may see, in order: label, count, url."""
+    items = sorted(_ATTENTION.values(), key=lambda item: (item.order, item.key))
+    return [
+        {"key": item.key, "label": item.label, "count": item.count(), "url": item.url()}
+        for item in items
+        if user.has_perm(item.permission)
+    ]
+
+
+admin_attention_register(
+    AdminAttention(
+        key="applications",
+        label="Applications waiting for a decision",
+        url=lambda: (
+            reverse("admin:sellers_sellerapplication_changelist")
+            + "?"
+            + urlencode({"status": Seller.Status.APPLIED})
+        ),
+        count=lambda: SellerApplication.objects.filter(seller__status=Seller.Status.APPLIED).count(),
+        permission="sellers.view_sellerapplication",
+        order=10,
+    )
 )
 
 
@@ -73,11 +163,29 @@ class SellerAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return (
+        queryset = (
             super()
             .get_queryset(request)
             .annotate(offer_total=_count("offers"), member_total=_count("members"))
         )
+        for extension in _EXTENSIONS.values():
+            if extension.queryset is not None:
+                queryset = extension.queryset(queryset)
+        return queryset
+
+    def get_list_display(self, request):
+        extra = [column for extension in _EXTENSIONS.values() for column in extension.columns]
+        return [*super().get_list_display(request), *extra]
+
+    def get_list_filter(self, request):
+        extra = [item for extension in _EXTENSIONS.values() for item in extension.filters]
+        return [*super().get_list_filter(request), *extra]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change page links to viewing Seller Central as this seller (ADR 0079) for staff who may."""
+        if obj is not None and obj.status not in OUTSIDE_CENTRAL and staff_may_view_as(request.user):
+            context["view_as_url"] = reverse("seller:view-as", kwargs={"pk": obj.pk})
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.display(description="offers", ordering="offer_total")
     def offers(self, obj):
@@ -326,4 +434,51 @@ class SellerInvitationAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def has_add_permission(self, request):
+        return False
+
+
+class SellerCentralAccessViewInline(admin.TabularInline):
+    model = SellerCentralAccessView
+    fields = ["at", "method", "path"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SellerCentralAccess)
+class SellerCentralAccessAdmin(admin.ModelAdmin):
+    """The audit of staff viewing Seller Central as a seller (ADR 0079): read-only."""
+
+    list_display = ["staff", "seller", "reason", "started_at", "ended_at", "remote_ip", "pages"]
+    list_select_related = ["staff", "seller"]
+    list_filter = [("ended_at", admin.EmptyFieldListFilter)]
+    list_per_page = 100
+    search_fields = ["staff__email", "seller__name", "reason"]
+    date_hierarchy = "started_at"
+    fields = ["staff", "seller", "reason", "started_at", "ended_at", "remote_ip"]
+    readonly_fields = fields
+    inlines = [SellerCentralAccessViewInline]
+
+    def get_queryset(self, request):
+        counted = SellerCentralAccess.objects.filter(pk=OuterRef("pk")).annotate(n=Count("views")).values("n")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(page_total=Coalesce(Subquery(counted, output_field=IntegerField()), Value(0)))
+        )
+
+    @admin.display(description="pages", ordering="page_total")
+    def pages(self, obj):
+        return obj.page_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -6,8 +6,9 @@ class SellersConfig(AppConfig):
     verbose_name = "Sellers"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from sellers.handlers import member_flag_set
+        from sellers.handlers import member_flag_set, view_as_end
 
         user_logged_in.connect(member_flag_set, dispatch_uid="sellers.member_flag_set")
+        user_logged_out.connect(view_as_end, dispatch_uid="sellers.view_as_end")

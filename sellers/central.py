@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
-from sellers.access import ROLE_SECTIONS, Section, membership_current, role_allows
-from sellers.models import Seller, SellerMember
+from sellers.access import ROLE_SECTIONS, Section, membership_current, role_allows, view_as_current
+from sellers.models import Seller, SellerCentralAccess, SellerMember
+from sellers.services.view_as import seller_central_access_view_record
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem(Section.DASHBOARD, "Dashboard", "seller:dashboard"),
     NavItem(Section.LISTINGS, "Listings", "seller:listing-list"),
+    NavItem(Section.LISTINGS, "Import and export", "seller:import-new"),
     NavItem(Section.INVENTORY, "Inventory", "seller:inventory"),
     NavItem(Section.ORDERS, "Orders", "seller:order-list"),
     NavItem(Section.ORDERS, "Orders to ship", "seller:shipping-queue"),
@@ -44,6 +47,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(Section.ORDERS, "Messages", "seller:message-list"),
     NavItem(Section.MONEY, "Payments", "seller:money"),
     NavItem(Section.PERFORMANCE, "Performance", "seller:performance"),
+    NavItem(Section.PERFORMANCE, "Analytics", "seller:analytics"),
     NavItem(Section.MEMBERS, "Members", "seller:member-list"),
     NavItem(Section.SETTINGS, "Settings", "seller:settings"),
 )
@@ -57,16 +61,24 @@ def _nav_url(url_name: str) -> str | None:
 
 
 def nav_for(*, role: str, current_path: str = "") -> list[dict]:
-    """The navigation a role sees, each item with its URL and whether it is the current page."""
+    """The navigation a role sees, each item with its URL; the current one is the item whose
+    URL is the longest prefix of ``current_path`` (the dashboard only on its own page)."""
+    dashboard = reverse("seller:dashboard")
     items = []
     for item in NAV:
         if not role_allows(role, item.section):
             continue
         url = _nav_url(item.url_name)
-        if url is None:
-            continue
-        current = current_path == url or (url != reverse("seller:dashboard") and current_path.startswith(url))
-        items.append({"label": item.label, "url": url, "current": current})
+        if url is not None:
+            items.append({"label": item.label, "url": url, "current": False})
+    matches = [
+        entry
+        for entry in items
+        if current_path == entry["url"]
+        or (entry["url"] != dashboard and current_path.startswith(entry["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["current"] = True
     return items
 
 
@@ -134,22 +146,70 @@ def dashboard_cards(*, seller: Seller, role: str) -> list[dict]:
     ]
 
 
+# Requests that change nothing; any other method is a write, refused while staff view as a seller.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+READ_ONLY_MESSAGE = "You are viewing Seller Central as this seller, read-only: nothing was changed."
+
+
+def view_as_member(access: SellerCentralAccess, user) -> SellerMember:
+    """The (unsaved) membership a viewing staff member acts with: the owner's role, so every section opens."""
+    return SellerMember(seller=access.seller, user=user, role=SellerMember.Role.OWNER)
+
+
+def view_as_refusal(request, access: SellerCentralAccess) -> TemplateResponse:
+    """The 403 page a write gets while staff view as a seller (the page says so; nothing was changed)."""
+    context = {
+        "seller": access.seller,
+        "seller_member": view_as_member(access, request.user),
+        "seller_nav": nav_for(role=SellerMember.Role.OWNER, current_path=request.path),
+        "message": READ_ONLY_MESSAGE,
+    }
+    return TemplateResponse(request, "sellers/central/read_only.html", context, status=403)
+
+
+def view_as_guard(request) -> TemplateResponse | None:
+    """For /seller/ views outside the mixin (picker, apply, invitations): refuse a write while viewing."""
+    if request.method in SAFE_METHODS:
+        return None
+    access = view_as_current(request)
+    if access is None:
+        return None
+    _view_as_record(request, access)
+    request.seller_central_view_as = access
+    return view_as_refusal(request, access)
+
+
+def _view_as_record(request, access: SellerCentralAccess) -> None:
+    seller_central_access_view_record(access=access, path=request.get_full_path(), method=request.method)
+
+
 class SellerCentralMixin(LoginRequiredMixin):
-    """Only members of a seller whose role allows ``section`` get in.
+    """Only members of a seller whose role allows ``section`` get in, and staff viewing as it.
 
     Sets ``self.member`` and ``self.seller``. Anonymous users go to sign-in; a
     signed-in user who is not a member, or whose role does not include the
     section, gets a 404; a member of several sellers who has not chosen one
     goes to the picker.
+
+    A staff member viewing as a seller (``/seller/view-as/<pk>/``, ADR 0079)
+    comes first, even if also a member of a seller: ``self.read_only`` is
+    True, the role is the owner's (every section opens), every write (any
+    method but GET/HEAD/OPTIONS/TRACE) is refused with a 403 before the view
+    runs, and each request appends one row to the access's audit.
     """
 
     section: str = Section.DASHBOARD
     member: SellerMember
     seller: Seller
+    read_only: bool = False
+    view_as: SellerCentralAccess | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        access = view_as_current(request)
+        if access is not None:
+            return self.dispatch_view_as(access, request, *args, **kwargs)
         membership, must_choose = membership_current(request)
         if membership is None:
             if must_choose:
@@ -161,6 +221,16 @@ class SellerCentralMixin(LoginRequiredMixin):
         self.seller = membership.seller
         return super().dispatch(request, *args, **kwargs)
 
+    def dispatch_view_as(self, access: SellerCentralAccess, request, *args, **kwargs):
+        _view_as_record(request, access)
+        request.seller_central_view_as = access
+        self.view_as, self.read_only = access, True
+        self.member = view_as_member(access, request.user)
+        self.seller = access.seller
+        if request.method not in SAFE_METHODS:
+            return view_as_refusal(request, access)
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["seller"] = self.seller
@@ -169,4 +239,13 @@ class SellerCentralMixin(LoginRequiredMixin):
         return context
 
 
-__all__ = ["ROLE_SECTIONS", "DashboardCard", "NavItem", "OnboardingStep", "Section", "SellerCentralMixin"]
+__all__ = [
+    "READ_ONLY_MESSAGE",
+    "ROLE_SECTIONS",
+    "DashboardCard",
+    "NavItem",
+    "OnboardingStep",
+    "Section",
+    "SellerCentralMixin",
+    "view_as_guard",
+]

@@ -189,3 +189,54 @@ class SellerInvitation(models.Model):
     def is_open(self) -> bool:
         """Not accepted, revoked or expired: the link still works."""
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class SellerCentralAccess(models.Model):
+    """A staff member viewing Seller Central as a seller: who, which seller, why, from where, how long.
+
+    Read-only by construction (``sellers.central.SellerCentralMixin`` refuses every
+    write while one is open); each page seen is a ``SellerCentralAccessView``.
+    docs/decisions/0079-staff-view-as.md has the reasons.
+    """
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="seller_central_accesses"
+    )
+    seller = models.ForeignKey(Seller, on_delete=models.PROTECT, related_name="staff_accesses")
+    reason = models.CharField(max_length=300)
+    remote_ip = models.GenericIPAddressField("remote IP", null=True, blank=True)
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "Seller Central access by staff"
+        verbose_name_plural = "Seller Central accesses by staff"
+        ordering = ["-started_at", "-pk"]
+        indexes = [
+            models.Index(fields=["seller", "-started_at"], name="seller_access_seller_idx"),
+            models.Index(fields=["staff", "-started_at"], name="seller_access_staff_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_at__gte=models.F("started_at")),
+                name="seller_access_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.staff} viewing {self.seller} from {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class SellerCentralAccessView(models.Model):
+    """One request a staff member made while viewing Seller Central as a seller."""
+
+    access = models.ForeignKey(SellerCentralAccess, on_delete=models.CASCADE, related_name="views")
+    path = models.CharField(max_length=2000)
+    method = models.CharField(max_length=8, default="GET")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.method} {self.path}"

@@ -10,6 +10,9 @@ urlpatterns = [
     # Open to any signed-in user (no Seller Central section).
     path("apply/", views.SellerApplyView.as_view(), name="apply"),
     path("invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation-accept"),
+    # Staff with sellers.view_seller only: view Seller Central as a seller, read-only (ADR 0079).
+    path("view-as/<int:pk>/", views.SellerViewAsView.as_view(), name="view-as"),
+    path("view-as/stop/", views.SellerViewAsStopView.as_view(), name="view-as-stop"),
     # Owners only.
     path("settings/", views.SellerSettingsView.as_view(), name="settings"),
     path("members/", views.MemberListView.as_view(), name="member-list"),

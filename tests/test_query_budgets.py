@@ -94,7 +94,7 @@ BUDGETS: dict[str, Budget] = {
     "seller-shipping-order": Budget("/seller/shipping/{seller_order}/", "seller", 11, 9),
     "seller-returns":        Budget("/seller/returns/", "seller", 8, 6),
     "seller-return":         Budget("/seller/returns/{return}/", "seller", 8, 6),
-    "seller-performance":    Budget("/seller/performance/", "seller", 7, 5),
+    "seller-performance":    Budget("/seller/performance/", "seller", 8, 6),  # + buyer-message response times
     # Inventory (fulfillment/seller_central/). The stock services' one history INSERT per call
     # (ADR 0073) is made by the dataset's orders, not by any page measured here.
     "seller-inventory":      Budget("/seller/inventory/", "seller", 9, 7),

@@ -1,5 +1,6 @@
 """Fulfilment's models, one module per subject; every model is importable from here."""
 
+from fulfillment.models.imports import ImportJob, ImportRow
 from fulfillment.models.inventory import InventoryChange, SellerShippingSettings, StockAlertSetting
 from fulfillment.models.returns import Claim, ReturnLine, ReturnPolicy, ReturnRequest
 from fulfillment.models.sandbox import SandboxClock, SandboxParcel
@@ -18,6 +19,8 @@ __all__ = [
     "OPEN_SHIPMENT_STATUSES",
     "Claim",
     "Holiday",
+    "ImportJob",
+    "ImportRow",
     "InventoryChange",
     "OrderDefect",
     "ReturnLine",

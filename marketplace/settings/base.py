@@ -235,6 +235,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0 * 60,
         "options": {"expires": 55 * 60},
     },
+    # Product page views counted in the cache -> catalog.ProductViewDaily (ADR 0078).
+    "catalog-product-views-flush": {
+        "task": "catalog.tasks.product_views_flush_task",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 4 * 60},
+    },
     # Pull the scan events of every parcel not yet delivered (webhooks may have been missed).
     "fulfillment-track-open-shipments": {
         "task": "fulfillment.tasks.shipments_track_open_task",

@@ -3,7 +3,8 @@
 - ``standing``: the status machine (approve, suspend, reinstate);
 - ``applications``: applying to sell and staff's decision;
 - ``profile``: the business profile and addresses;
-- ``members``: invitations, roles and removal.
+- ``members``: invitations, roles and removal;
+- ``view_as``: staff viewing Seller Central as a seller (audited, read-only).
 """
 
 from sellers.services.applications import (
@@ -31,6 +32,12 @@ from sellers.services.standing import (
     seller_suspend,
     seller_transition,
 )
+from sellers.services.view_as import (
+    seller_central_access_start,
+    seller_central_access_stop,
+    seller_central_access_view_record,
+    view_as_reason_parse,
+)
 
 __all__ = [
     "INVITATION_LIFETIME",
@@ -43,6 +50,9 @@ __all__ = [
     "seller_application_approve",
     "seller_application_reject",
     "seller_application_submit",
+    "seller_central_access_start",
+    "seller_central_access_stop",
+    "seller_central_access_view_record",
     "seller_approve",
     "seller_invitation_accept",
     "seller_invitation_create",
@@ -54,4 +64,5 @@ __all__ = [
     "seller_reinstate",
     "seller_suspend",
     "seller_transition",
+    "view_as_reason_parse",
 ]

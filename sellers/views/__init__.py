@@ -1,5 +1,6 @@
 """The sellers app's pages: the Seller Central shell (dashboard, seller picker), applying
-to sell, settings, members and invitations. Mounted under /seller/ by marketplace/urls.py."""
+to sell, settings, members and invitations, staff viewing as a seller. Mounted under
+/seller/ by marketplace/urls.py."""
 
 from sellers.views.apply import SellerApplyView
 from sellers.views.members import (
@@ -11,6 +12,7 @@ from sellers.views.members import (
 )
 from sellers.views.settings import SellerSettingsView
 from sellers.views.shell import ChooseSellerView, DashboardView
+from sellers.views.view_as import SellerViewAsStopView, SellerViewAsView
 
 __all__ = [
     "ChooseSellerView",
@@ -22,4 +24,6 @@ __all__ = [
     "MemberRoleView",
     "SellerApplyView",
     "SellerSettingsView",
+    "SellerViewAsStopView",
+    "SellerViewAsView",
 ]

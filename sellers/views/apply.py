@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from marketplace.core.errors import ApplicationError
+from sellers.central import view_as_guard
 from sellers.forms import AddressForm, ProfileFormSet, SellerApplicationForm
 from sellers.models import Seller, SellerAddress, SellerApplication
 from sellers.selectors import seller_address_map, seller_application_latest_for_user
@@ -49,6 +50,8 @@ class SellerApplyView(LoginRequiredMixin, TemplateView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
+            if (refusal := view_as_guard(request)) is not None:
+                return refusal
             self.application = seller_application_latest_for_user(user=request.user)
         return super().dispatch(request, *args, **kwargs)
 

@@ -20,7 +20,7 @@ from django.views.generic.base import ContextMixin
 
 from marketplace.core.errors import ApplicationError
 from sellers.access import SESSION_KEY, SESSION_MEMBER_FLAG, Section, membership_list
-from sellers.central import SellerCentralMixin
+from sellers.central import SellerCentralMixin, view_as_guard
 from sellers.forms import MemberInviteForm
 from sellers.models import SellerInvitation, SellerMember
 from sellers.selectors import (
@@ -185,6 +185,8 @@ class InvitationAcceptView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        if (refusal := view_as_guard(request)) is not None:
+            return refusal
         token = kwargs["token"]
         self.invitation = invitation_get_by_token(token_hash=invitation_token_hash(token))
         if self.invitation is None:

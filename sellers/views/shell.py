@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import parse_id
 from sellers.access import Section, membership_choose, membership_list
-from sellers.central import SellerCentralMixin, dashboard_cards, onboarding_checklist
+from sellers.central import SellerCentralMixin, dashboard_cards, onboarding_checklist, view_as_guard
 
 
 class DashboardView(SellerCentralMixin, TemplateView):
@@ -55,6 +55,8 @@ class ChooseSellerView(LoginRequiredMixin, TemplateView):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
+        if (refusal := view_as_guard(request)) is not None:
+            return refusal
         self.memberships = membership_list(user=request.user)
         if not self.memberships:
             raise Http404("You do not work for a seller.")

@@ -109,3 +109,14 @@ def test_junk_reports_are_refused_with_a_reason(client, body, status):
 
 def test_the_report_endpoint_takes_only_post(client):
     assert client.get(reverse("csp-report")).status_code == 405
+
+
+def test_no_template_has_a_multi_line_hash_comment_that_would_render_as_text():
+    """Django's ``{# #}`` comments end on their line; a longer one shows on the page."""
+    offenders = [
+        f"{path.relative_to(TEMPLATES)}:{number}"
+        for path in TEMPLATES.rglob("*.html")
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert offenders == []

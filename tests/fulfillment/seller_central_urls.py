@@ -19,8 +19,29 @@ URL_KWARGS = {
     "warehouse-edit": lambda world: {"pk": world["warehouse"].pk},
     "shipping-settings": lambda world: {},
     "return-policy": lambda world: {},
+    "listing-export": lambda world: {},
+    "listing-export-xlsx": lambda world: {},
+    "import-new": lambda world: {},
+    "import-detail": lambda world: {"pk": world["import_job"].pk},
+    "import-results": lambda world: {"pk": world["import_job"].pk},
 }
 
 
 def world_extend(world: dict) -> None:
-    """Fulfillment's pages need only the base world's order, parcel, return, warehouse and offers."""
+    """Fulfillment's pages use the base world's order, parcel, return, warehouse and offers; the
+    import pages a finished import of the world's seller with one row."""
+    from fulfillment.models import ImportJob, ImportRow
+
+    job = ImportJob.objects.create(
+        seller=world["seller"],
+        created_by=world["owner"],
+        filename="listings.csv",
+        file_format=ImportJob.Format.CSV,
+        content=b"sku\r\n",
+        status=ImportJob.Status.DONE,
+        total_rows=1,
+        processed_rows=1,
+        unchanged_count=1,
+    )
+    ImportRow.objects.create(job=job, row_number=2, sku=world["offers"][0].sku, outcome="unchanged")
+    world["import_job"] = job

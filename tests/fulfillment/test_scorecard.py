@@ -494,8 +494,9 @@ def test_the_performance_page_shows_the_stored_figures_in_the_same_queries_for_3
     few, few_page = performance_queries(client, 3)
     many, many_page = performance_queries(client, 30)
 
-    # session, user, seller, scorecard, its windows, and the category navigation (cold cache)
-    assert few == many == 6
+    # session, user, seller, scorecard, its windows, the buyer-message response times, and the
+    # category navigation (cold cache)
+    assert few == many == 7
     assert '33.33 % <span class="muted">(1 of 3)' in few_page
     assert '3.33 % <span class="muted">(1 of 30)' in many_page
     assert "past target" in many_page and "not win the buy box" in many_page

@@ -14,6 +14,8 @@ URL_KWARGS = {
     "payout-list": lambda world: {},
     "payout-detail": lambda world: {"pk": world["payout"].pk},
     "payout-account": lambda world: {},
+    "analytics": lambda world: {},
+    "analytics-csv": lambda world: {},
 }
 
 

@@ -18,10 +18,14 @@ URL_KWARGS = {
     "member-role": lambda world: {"pk": world["member"].pk},
     "member-remove": lambda world: {"pk": world["member"].pk},
     "invitation-revoke": lambda world: {"pk": world["invitation"].pk},
+    "view-as": lambda world: {"pk": world["seller"].pk},
+    "view-as-stop": lambda world: {},
 }
 
 # The open URLs: any signed-in user may open them (tests/sellers/test_central_access.py).
 OPEN_TO_SIGNED_IN = frozenset({"apply", "invitation-accept"})
+# Staff's own URLs (start and stop viewing as a seller): 404 for everyone else (test_view_as.py).
+STAFF_ONLY = frozenset({"view-as", "view-as-stop"})
 
 
 def world_extend(world: dict) -> None:

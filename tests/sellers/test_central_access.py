@@ -16,7 +16,7 @@ from sellers.models import SellerMember
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.sellers.central_data import seller_patterns, seller_world, url_kwargs
 from tests.sellers.factories import SellerMemberFactory
-from tests.sellers.seller_central_urls import OPEN_TO_SIGNED_IN
+from tests.sellers.seller_central_urls import OPEN_TO_SIGNED_IN, STAFF_ONLY
 
 pytestmark = pytest.mark.django_db
 Role = SellerMember.Role
@@ -45,8 +45,8 @@ def test_every_seller_central_url_has_its_arguments_described():
 
 def test_every_seller_central_view_names_its_section():
     for name, pattern in seller_patterns():
-        if name == "choose" or name in OPEN_TO_SIGNED_IN:
-            assert section_of(pattern) is None, f"seller:{name} is open to any signed-in user"
+        if name == "choose" or name in OPEN_TO_SIGNED_IN or name in STAFF_ONLY:
+            assert section_of(pattern) is None, f"seller:{name} is not a section's page"
             continue
         assert section_of(pattern) in Section.values, f"seller:{name} names no Seller Central section"
 
@@ -56,8 +56,8 @@ def test_each_role_opens_exactly_its_sections(client):
     members = {role: SellerMemberFactory(seller=world["seller"], role=role).user for role in Role.values}
     failures = []
     for name, pattern, url in urls_for(world):
-        if name in OPEN_TO_SIGNED_IN:
-            continue  # not a role's page (tests/sellers/test_applications.py and test_members.py)
+        if name in OPEN_TO_SIGNED_IN or name in STAFF_ONLY:
+            continue  # not a role's page (test_applications.py, test_members.py, test_view_as.py)
         section = section_of(pattern)
         for role, user in members.items():
             client.force_login(user)
@@ -71,6 +71,7 @@ def test_each_role_opens_exactly_its_sections(client):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in_and_others_get_404(client):
+    """Staff who have not started viewing as a seller (tests/sellers/test_view_as.py) get 404 too."""
     world = seller_world()
     shopper = UserFactory()
     staff = UserFactory(is_staff=True, is_superuser=True)
@@ -83,6 +84,8 @@ def test_anonymous_visitors_are_sent_to_sign_in_and_others_get_404(client):
         if name in OPEN_TO_SIGNED_IN:
             continue  # a shopper may apply, or accept an invitation sent to them
         for who, user in (("shopper", shopper), ("staff", staff)):
+            if who == "staff" and name in STAFF_ONLY:
+                continue  # staff's own view-as pages (tests/sellers/test_view_as.py)
             client.force_login(user)
             for method in (client.get, client.post):
                 status = method(url).status_code
