@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -41,6 +44,48 @@ def _discount_percent(price: Decimal | None, list_price: Decimal | None) -> int:
     return int((list_price - price) * 100 / list_price)
 
 
+@dataclass
+class _Deferred:
+    product_ids: set[int] = field(default_factory=set)
+    offer_ids: set[int] = field(default_factory=set)
+
+
+_deferred: ContextVar[_Deferred | None] = ContextVar("catalog_refreshes_deferred", default=None)
+DEFERRED_CHUNK = 500
+
+
+@contextmanager
+def catalog_refreshes_deferred() -> Iterator[None]:
+    """Hold back buy-box refreshes and ``offer.changed`` events until the block ends.
+
+    For bulk work (a seller's import of thousands of rows): inside the block,
+    ``product_refresh_buy_box`` and the offer services only note the products and
+    offers they touched; at the end each product is refreshed once and one event
+    is emitted per chunk of 500, instead of four queries and an event per row. The
+    refresh runs even when the block fails, for whatever was committed before.
+    Until then the storefront shows the products as they were.
+    """
+    if _deferred.get() is not None:
+        yield
+        return
+    collected = _Deferred()
+    token = _deferred.set(collected)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+        product_ids = sorted(collected.product_ids)
+        offer_ids = sorted(collected.offer_ids)
+        for start in range(0, max(len(product_ids), len(offer_ids)), DEFERRED_CHUNK):
+            chunk = product_ids[start : start + DEFERRED_CHUNK]
+            with transaction.atomic():
+                if chunk:
+                    product_refresh_buy_box(product_ids=chunk)
+                events.emit(
+                    "offer.changed", offer_ids=offer_ids[start : start + DEFERRED_CHUNK], product_ids=chunk
+                )
+
+
 @transaction.atomic
 def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
     """Recompute the cached buy box of these products (and their parents).
@@ -50,6 +95,10 @@ def product_refresh_buy_box(*, product_ids: Iterable[int]) -> int:
     Takes four queries plus the bulk update and the search refresh (two
     statements), whatever the number of products.
     """
+    deferred = _deferred.get()
+    if deferred is not None:  # inside catalog_refreshes_deferred: done once at its end
+        deferred.product_ids.update(product_ids)
+        return 0
     fields = ("id", "parent_id", "list_price_amount")
     products = {p.pk: p for p in Product.objects.filter(pk__in=set(product_ids)).only(*fields)}
     missing_parents = {p.parent_id for p in products.values() if p.parent_id} - products.keys()
@@ -189,6 +238,11 @@ def _offer_lock(*, offer: Offer, seller: Seller) -> Offer:
 
 def _offer_changed(offer: Offer) -> None:
     """Refresh the buy box (and with it the search document and cached pages) and tell the others."""
+    deferred = _deferred.get()
+    if deferred is not None:  # inside catalog_refreshes_deferred: done once at its end
+        deferred.product_ids.add(offer.product_id)
+        deferred.offer_ids.add(offer.pk)
+        return
     product_refresh_buy_box(product_ids=[offer.product_id])
     events.emit("offer.changed", offer_ids=[offer.pk], product_ids=[offer.product_id])
 

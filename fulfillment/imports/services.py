@@ -24,6 +24,7 @@ from django.utils import timezone
 from catalog.models import Offer, Product
 from catalog.services import (
     CONDITIONS_WITH_NOTE,
+    catalog_refreshes_deferred,
     offer_create,
     offer_pause,
     offer_resume,
@@ -274,6 +275,18 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
             parsed.append((number, None, sku, error.message))
     ctx = _context(job, [row for _, row, _, _ in parsed if row is not None], job.created_by)
     processed = len(done)
+    # Each product's buy box and search document are refreshed once, after the last row.
+    # The job is marked done once they are (the listings page shows the new buy boxes).
+    with catalog_refreshes_deferred():
+        processed, pending = _rows_run(job, ctx, parsed, done, counts, processed)
+    _progress_save(job, pending, counts, processed, finished=True)
+    job.refresh_from_db()
+    return job
+
+
+def _rows_run(job, ctx, parsed, done, counts: Counter, processed: int) -> tuple[int, list[ImportRow]]:
+    """Apply the rows not done yet, saving the progress every ``BATCH_SIZE`` rows; return the
+    number processed and the results not saved yet."""
     pending: list[ImportRow] = []
     for number, row, sku, refusal in parsed:
         if row is not None or sku:
@@ -287,9 +300,7 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
         if len(pending) >= BATCH_SIZE:
             _progress_save(job, pending, counts, processed)
             pending = []
-    _progress_save(job, pending, counts, processed, finished=True)
-    job.refresh_from_db()
-    return job
+    return processed, pending
 
 
 def _row_run(row: RowData, ctx: _Context) -> ImportRow:

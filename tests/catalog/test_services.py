@@ -66,3 +66,37 @@ def test_category_move_clears_the_cached_navigation():
 
     assert cache.get(NAVIGATION_CACHE_KEY) is None
     assert sorted(c.name for c in category_navigation()) == ["Moved", "Root"]
+
+
+def test_deferred_refreshes_run_once_per_product_at_the_end_of_the_block(monkeypatch):
+    from decimal import Decimal
+
+    from catalog.models import Product
+    from catalog.services import catalog_refreshes_deferred, offer_update_price, product_refresh_buy_box
+    from marketplace.core import events
+    from tests.catalog.factories import OfferFactory, ProductFactory
+    from tests.fulfillment.factories import StockFactory
+
+    # given: two sellers' offers of one product; the dearer one does not hold the buy box
+    product = ProductFactory()
+    cheap = OfferFactory(product=product, price_amount=Decimal("10.00"))
+    dear = OfferFactory(product=product, price_amount=Decimal("12.00"))
+    for offer in (cheap, dear):
+        StockFactory(offer=offer, on_hand=3)
+    product_refresh_buy_box(product_ids=[product.pk])
+    announced = []
+    handlers = [*events._handlers.get("offer.changed", ()), lambda **payload: announced.append(payload)]
+    monkeypatch.setitem(events._handlers, "offer.changed", handlers)
+
+    # when: the dearer seller undercuts twice inside the block
+    with catalog_refreshes_deferred():
+        offer_update_price(offer=dear, seller=dear.seller, price=Decimal("9.50"), shipping=Decimal("0"))
+        offer_update_price(offer=dear, seller=dear.seller, price=Decimal("9.00"), shipping=Decimal("0"))
+        # then: nothing is refreshed or announced yet
+        assert Product.objects.get(pk=product.pk).buy_box_offer_id == cheap.pk
+        assert announced == []
+
+    # then: at its end, one refresh and one event for both changes
+    refreshed = Product.objects.get(pk=product.pk)
+    assert (refreshed.buy_box_offer_id, refreshed.buy_box_price_amount) == (dear.pk, Decimal("9.00"))
+    assert announced == [{"offer_ids": [dear.pk], "product_ids": [product.pk]}]
