@@ -61,8 +61,13 @@ def ensure_image_pool() -> int:
             if not default_storage.exists(name):
                 data = render(label=top.name, colours=colours, shape=variant % 3)
                 saved = default_storage.save(name, ContentFile(data))
-                if saved != name:  # pragma: no cover - storage renamed it; keep the canonical name
-                    raise RuntimeError(f"Storage saved {name} as {saved}.")
-                written += 1
+                if saved != name:
+                    # Another process (a second seed, a parallel test worker) wrote the same
+                    # picture between the check and the save: keep its file, drop ours.
+                    default_storage.delete(saved)
+                    if not default_storage.exists(name):
+                        raise RuntimeError(f"Storage saved {name} as {saved}.")
+                else:
+                    written += 1
             renditions_create(name)  # the smaller sizes pages show (ADR 0041); kept when present
     return written
