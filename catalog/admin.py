@@ -25,6 +25,9 @@ from catalog.services import (
     product_image_renditions_create,
     product_refresh_buy_box,
 )
+from catalog.submissions import product_review_approve, product_review_reject
+from marketplace.core.admin_actions import action_confirmation
+from marketplace.core.errors import ApplicationError
 from marketplace.core.money import format_money
 from sellers.models import Seller
 
@@ -279,6 +282,14 @@ class OfferInline(admin.TabularInline):
         return super().get_queryset(request).select_related("seller")
 
 
+class ProductRejectForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        max_length=1000,
+        help_text="E-mailed to the seller and shown in Seller Central: say what to correct.",
+    )
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     list_display = [
@@ -293,6 +304,7 @@ class ProductAdmin(admin.ModelAdmin):
         "is_active",
     ]
     list_filter = [
+        "review_status",
         "is_active",
         "in_stock",
         TopLevelCategoryFilter,
@@ -307,8 +319,12 @@ class ProductAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "brand", "parent"]
     inlines = [ProductImageInline, OfferInline]
-    actions = ["recompute_buy_box"]
+    actions = ["recompute_buy_box", "approve_review", "reject_review"]
     readonly_fields = [
+        "review_status",
+        "review_note",
+        "submitted_by_seller",
+        "submitted_at",
         "buy_box_offer_link",
         "buy_box_price",
         "buy_box_landed_price",
@@ -341,6 +357,10 @@ class ProductAdmin(admin.ModelAdmin):
         ),
         ("Reviews and sales", {"fields": ["rating_average", "rating_count", "sales_count"]}),
         ("History", {"fields": ["created_at", "updated_at"]}),
+        (
+            "Review (products created by sellers)",
+            {"fields": ["review_status", "review_note", "submitted_by_seller", "submitted_at"]},
+        ),
     ]
 
     @property
@@ -392,6 +412,46 @@ class ProductAdmin(admin.ModelAdmin):
     def recompute_buy_box(self, request, queryset):
         updated = product_refresh_buy_box(product_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Recomputed the buy box of {updated} products.", messages.SUCCESS)
+
+    def _review(self, request, queryset, verb: str, change, **kwargs) -> None:
+        done = []
+        for product in queryset.select_related("submitted_by_seller").order_by("pk"):
+            try:
+                change(product=product, actor=request.user, **kwargs)
+            except ApplicationError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                continue
+            reason = kwargs.get("reason")
+            self.log_change(request, product, f"Product {verb}" + (f": {reason}" if reason else "."))
+            done.append(product.title)
+        if done:
+            self.message_user(
+                request, f"{verb.capitalize()} {len(done)}: {', '.join(done)}.", messages.SUCCESS
+            )
+
+    @admin.action(description="Approve selected products", permissions=["change"])
+    def approve_review(self, request, queryset):
+        self._review(request, queryset, "approved", product_review_approve)
+
+    @admin.action(description="Reject selected products with a reason…", permissions=["change"])
+    def reject_review(self, request, queryset):
+        """Ask for the reason on an intermediate page, then reject."""
+        form = ProductRejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._review(
+                request, queryset, "rejected", product_review_reject, reason=form.cleaned_data["reason"]
+            )
+            return None
+        return action_confirmation(
+            self,
+            request,
+            template="admin/catalog/product/reject_selected.html",
+            title="Reject products",
+            action="reject_review",
+            objects=queryset.select_related("submitted_by_seller").order_by("title"),
+            form=form,
+            submit_label="Reject",
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -81,6 +81,11 @@ class Product(models.Model):
         CLOTHING = "clothing", "Clothing and shoes"
         ZERO = "zero", "Zero-rated"
 
+    class ReviewStatus(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Waiting for review"
+        REJECTED = "rejected", "Rejected"
+
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     brand = models.ForeignKey(Brand, null=True, blank=True, on_delete=models.PROTECT, related_name="products")
     parent = models.ForeignKey(
@@ -104,6 +109,17 @@ class Product(models.Model):
     sales_count = models.PositiveIntegerField(default=0, help_text="Units sold, last 30 days.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # A product a seller created in Seller Central stays ``is_active=False`` (hidden everywhere)
+    # until staff approve it (docs/decisions/0081-seller-new-products.md); these record why.
+    review_status = models.CharField(
+        max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.APPROVED
+    )
+    review_note = models.TextField(blank=True, help_text="Why it was rejected: shown to the seller.")
+    submitted_by_seller = models.ForeignKey(
+        Seller, null=True, blank=True, on_delete=models.PROTECT, related_name="submitted_products"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
 
     # Cache of the buy-box rule (see catalog/buybox.py).
     buy_box_offer = models.ForeignKey(
@@ -131,6 +147,12 @@ class Product(models.Model):
                 F("sales_count").desc(), name="product_bestseller_idx", condition=LISTED & Q(in_stock=True)
             ),
             models.Index(
+                "submitted_by_seller",
+                F("submitted_at").desc(),
+                name="product_submitted_idx",
+                condition=Q(submitted_by_seller__isnull=False),
+            ),
+            models.Index(
                 F("discount_percent").desc(),
                 name="product_deal_idx",
                 condition=LISTED & Q(in_stock=True, discount_percent__gt=0),
@@ -142,6 +164,10 @@ class Product(models.Model):
                 name="product_rating_between_0_and_5",
             ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="product_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(review_status="approved") | Q(is_active=False),
+                name="product_unreviewed_is_inactive",
+            ),
         ]
 
     def __str__(self):

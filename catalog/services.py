@@ -348,7 +348,16 @@ def offer_create(
     if locked_seller is None or locked_seller.status != Seller.Status.APPROVED:
         raise ApplicationError("Only approved sellers can list products.")
     product = Product.objects.select_related("parent").filter(pk=product.pk).first()
-    if product is None or not product_is_buyable(product):
+    # A product this seller submitted and staff have not reviewed yet takes its first offer
+    # (catalog.submissions.product_submit, ADR 0081); it stays hidden until approved.
+    own_submission = (
+        product is not None
+        and product.review_status == Product.ReviewStatus.PENDING
+        and product.submitted_by_seller_id == locked_seller.pk
+        and product.parent_id is None
+        and not product.is_parent
+    )
+    if product is None or not (product_is_buyable(product) or own_submission):
         raise ApplicationError(
             "This product cannot be offered: choose an active product"
             " (for a product with variations, one of its variations)."

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from catalog.seller_central import views
+from catalog.seller_central import products, views
 
 urlpatterns = [
     path("listings/", views.ListingListView.as_view(), name="listing-list"),
@@ -10,4 +10,6 @@ urlpatterns = [
     path("listings/<int:pk>/price/", views.ListingPriceView.as_view(), name="listing-price"),
     path("listings/<int:pk>/pause/", views.ListingPauseView.as_view(), name="listing-pause"),
     path("listings/<int:pk>/resume/", views.ListingResumeView.as_view(), name="listing-resume"),
+    path("products/", products.ProductListView.as_view(), name="product-list"),
+    path("products/new/", products.ProductNewView.as_view(), name="product-new"),
 ]

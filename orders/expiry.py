@@ -37,11 +37,11 @@ def order_expire_unpaid(*, now: datetime | None = None, limit: int = EXPIRY_BATC
         .order_by("reserved_until", "pk")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for order_id in candidates if _order_expire(order_id=order_id, now=now))
+    return sum(1 for order_id in candidates if order_expire(order_id=order_id, now=now))
 
 
 @transaction.atomic
-def _order_expire(*, order_id: int, now: datetime) -> bool:
+def order_expire(*, order_id: int, now: datetime) -> bool:
     """Expire one order if it is still unpaid and past its reservation; return whether it was."""
     order = (
         Order.objects.select_for_update(skip_locked=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -34,6 +35,7 @@ from marketplace.accounts.models import Address
 from marketplace.core import events, inputs
 from marketplace.core.errors import ApplicationError
 from orders.cart import parse_quantity
+from orders.holds import expired_holds_release, holds_check
 from orders.models import Order, OrderEvent, OrderLine, SellerOrder, StockAllocation
 from orders.numbers import order_number_new, seller_order_number
 from orders.totals import OrderTotals, TotalsLine, order_totals
@@ -76,6 +78,9 @@ def order_place(
 
     quantities = _checked_quantities(lines)
     offers = _offers_for_sale(quantities)
+    # One checkout of an account at a time, so the limits on unpaid orders hold (orders/holds.py).
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    holds_check(user=user, offers=offers, quantities=quantities, now=now)
     destination = destination_for_address(address)
     currency = _currency(offers)
     shipping = _shipping_per_seller(offers, quantities, destination, shipping_choices, now, currency)
@@ -101,6 +106,7 @@ def order_place(
     )
     if not created:
         return order
+    expired_holds_release(offer_ids=quantities, now=now)
     reserved = stock_reserve(offer_quantities=quantities, destination=destination, reference=order.number)
     order_lines = _write_parts(
         order=order, offers=offers, quantities=quantities, shipping=shipping, totals=totals

@@ -40,6 +40,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(Section.DASHBOARD, "Dashboard", "seller:dashboard"),
     NavItem(Section.LISTINGS, "Listings", "seller:listing-list"),
     NavItem(Section.LISTINGS, "Import and export", "seller:import-new"),
+    NavItem(Section.LISTINGS, "New products", "seller:product-list"),
     NavItem(Section.INVENTORY, "Inventory", "seller:inventory"),
     NavItem(Section.ORDERS, "Orders", "seller:order-list"),
     NavItem(Section.ORDERS, "Orders to ship", "seller:shipping-queue"),

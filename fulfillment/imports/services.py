@@ -2,9 +2,11 @@
 
 ``import_job_create`` checks the whole file first (size, type, encoding, header, row count) and
 refuses it with a sentence, storing nothing; an accepted file is kept in the job and the task is
-queued after commit. ``import_job_run`` applies each row in its own transaction through
-catalog's offer services and ``stock_set_on_hand`` (cause "import"): a row that fails changes
-nothing and is reported with the reason, the others apply. The offers, stock rows, warehouses and
+queued after commit. ``import_job_run`` applies the rows ``BATCH_SIZE`` at a time in one
+transaction, each row in its own savepoint, through catalog's offer services and the batch stock
+path of ``fulfillment.inventory.bulk`` (the checks of ``stock_set_on_hand`` per row, the writes,
+history (cause "import"), refreshes and alerts once per chunk): a row that fails changes nothing
+and is reported with the reason, the others apply. The offers, stock rows, warehouses and
 products the file names are read in bulk first, so an unchanged row costs no query. Progress
 (``processed_rows``, the counts and the rows' results) is written every ``BATCH_SIZE`` rows.
 
@@ -33,8 +35,14 @@ from catalog.services import (
 )
 from fulfillment.imports.files import QTY_PREFIX, offer_file_read
 from fulfillment.imports.rows import RowData, row_read
+from fulfillment.inventory.bulk import (
+    StockBatch,
+    stock_batch_add,
+    stock_batch_check,
+    stock_batch_lock,
+    stock_set_on_hand_many,
+)
 from fulfillment.inventory.history import Cause
-from fulfillment.inventory.services import stock_set_on_hand
 from fulfillment.models import ImportJob, ImportRow, Stock, Warehouse
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller
@@ -83,6 +91,7 @@ class _Context:
     by_gtin: dict[str, Product]
     by_slug: dict[str, Product]
     first_row_of: dict[str, int] = field(default_factory=dict)
+    batch: StockBatch | None = None  # the current chunk's locked stock rows
 
     @property
     def reference(self) -> str:
@@ -164,6 +173,7 @@ def _apply(row: RowData, ctx: _Context) -> tuple[str, str, list]:
     offer = ctx.offers.get(row.sku)
     stock_changes = _stock_changes(row, ctx, offer.pk if offer else None)
     said: list[str] = []
+    new_offer = offer is None
     if offer is None:
         if product is None:
             raise ApplicationError(
@@ -208,16 +218,13 @@ def _apply(row: RowData, ctx: _Context) -> tuple[str, str, list]:
             offer = (offer_resume if row.active else offer_pause)(offer=offer, seller=ctx.seller)
             outcome = Outcome.UPDATED
             said.append("resumed" if row.active else "paused")
-    for warehouse, quantity in stock_changes:
-        stock_set_on_hand(
-            seller=ctx.seller,
-            offer=offer,
-            warehouse=warehouse,
-            on_hand=quantity,
-            actor=ctx.actor,
-            cause=Cause.IMPORT,
-            reference=ctx.reference,
+    queued = []
+    for warehouse, quantity in stock_changes:  # checked here, written for the chunk at its end
+        level = stock_batch_check(
+            ctx.batch, offer=offer, warehouse=warehouse, on_hand=quantity, new_offer=new_offer
         )
+        if level is not None:
+            queued.append(("queue", (offer, warehouse, quantity, level)))
         said.append(f"{QTY_PREFIX}{warehouse.code} {quantity}")
     if outcome == Outcome.UNCHANGED and stock_changes:
         outcome = Outcome.UPDATED
@@ -228,7 +235,7 @@ def _apply(row: RowData, ctx: _Context) -> tuple[str, str, list]:
         message = said[0] + (" with " + ", ".join(said[1:]) if said[1:] else "")
     if outcome != Outcome.CREATED and _differs(row, offer):
         message = (message + ". " if message else "") + NOT_UPDATED_NOTE.capitalize() + " (yet)."
-    updates = [("offer", offer)] + [("stock", (offer.pk, w.pk, q)) for w, q in stock_changes]
+    updates = [("offer", offer)] + [("stock", (offer.pk, w.pk, q)) for w, q in stock_changes] + queued
     return outcome, message, updates
 
 
@@ -247,8 +254,8 @@ def _row_result(row_number: int, sku: str, outcome: str, message: str) -> Import
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """Apply a queued (or interrupted) job's rows; return the job, or None when there is nothing to do.
 
-    Not one transaction: each row is its own, and the progress is committed every ``BATCH_SIZE``
-    rows so the page that polls it sees it move.
+    Not one transaction: each chunk of ``BATCH_SIZE`` rows is one (a savepoint per row), committed
+    with its progress so the page that polls it sees it move.
     """
     claimed = ImportJob.objects.filter(pk=job_id, status__in=[Status.QUEUED, Status.RUNNING]).update(
         status=Status.RUNNING, started_at=timezone.now()
@@ -285,22 +292,46 @@ def import_job_run(*, job_id: int) -> ImportJob | None:
 
 
 def _rows_run(job, ctx, parsed, done, counts: Counter, processed: int) -> tuple[int, list[ImportRow]]:
-    """Apply the rows not done yet, saving the progress every ``BATCH_SIZE`` rows; return the
-    number processed and the results not saved yet."""
-    pending: list[ImportRow] = []
-    for number, row, sku, refusal in parsed:
+    """Apply the rows not done yet, ``BATCH_SIZE`` at a time in one transaction (a savepoint per
+    row), saving the progress with each chunk; return the number processed and the results not
+    saved yet (the last chunk's)."""
+    for number, row, sku, _ in parsed:
         if row is not None or sku:
             ctx.first_row_of.setdefault(row.sku if row is not None else sku, number)
-        if number in done:
-            continue
-        result = _row_result(number, sku, Outcome.ERROR, refusal) if row is None else _row_run(row, ctx)
-        pending.append(result)
-        counts[result.outcome] += 1
-        processed += 1
-        if len(pending) >= BATCH_SIZE:
-            _progress_save(job, pending, counts, processed)
-            pending = []
+    todo = [item for item in parsed if item[0] not in done]
+    pending: list[ImportRow] = []
+    for start in range(0, len(todo), BATCH_SIZE):
+        with transaction.atomic():
+            results = _chunk_run(ctx, todo[start : start + BATCH_SIZE])
+            pending.extend(results)
+            counts.update(result.outcome for result in results)
+            processed += len(results)
+            if len(pending) >= BATCH_SIZE:
+                _progress_save(job, pending, counts, processed)
+                pending = []
     return processed, pending
+
+
+def _chunk_run(ctx: _Context, chunk: list) -> list[ImportRow]:
+    """Lock the chunk's stock rows, apply its rows (each in a savepoint), then write their stock."""
+    keys = [
+        (ctx.offers[row.sku].pk, ctx.warehouses[code].pk)
+        for _, row, _, _ in chunk
+        if row is not None and row.sku in ctx.offers
+        for code in row.quantities
+        if code in ctx.warehouses
+    ]
+    # The seller first, in this transaction: offer_create locks it again in each row's savepoint,
+    # which is then free (a row lock taken in 100 savepoints would grow into a multixact).
+    Seller.objects.select_for_update().filter(pk=ctx.seller.pk).values_list("pk").first()
+    ctx.batch = stock_batch_lock(seller=ctx.seller, keys=keys)
+    results = [
+        _row_result(number, sku, Outcome.ERROR, refusal) if row is None else _row_run(row, ctx)
+        for number, row, sku, refusal in chunk
+    ]
+    stock_set_on_hand_many(batch=ctx.batch, actor=ctx.actor, cause=Cause.IMPORT, reference=ctx.reference)
+    ctx.batch = None
+    return results
 
 
 def _row_run(row: RowData, ctx: _Context) -> ImportRow:
@@ -317,9 +348,12 @@ def _row_run(row: RowData, ctx: _Context) -> ImportRow:
             Outcome.ERROR,
             "This row could not be applied (our error); nothing of it changed.",
         )
-    for kind, value in updates:  # only once the row's transaction committed
+    for kind, value in updates:  # only once the row's savepoint is released
         if kind == "offer":
             ctx.offers[value.sku] = value
+        elif kind == "queue":
+            offer, warehouse, quantity, level = value
+            stock_batch_add(ctx.batch, offer=offer, warehouse=warehouse, on_hand=quantity, level=level)
         else:
             offer_id, warehouse_id, quantity = value
             ctx.stocks[(offer_id, warehouse_id)] = quantity

@@ -202,6 +202,10 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Minutes an unpaid order holds its stock before orders.tasks.order_expire_unpaid_task cancels it.
 ORDER_RESERVATION_MINUTES = env.int("ORDER_RESERVATION_MINUTES", default=15)
+# Stock held by unpaid orders (orders/holds.py): orders waiting for payment per account, and units
+# of one offer those orders may hold between them.
+ORDER_MAX_UNPAID_PER_ACCOUNT = env.int("ORDER_MAX_UNPAID_PER_ACCOUNT", default=3)
+ORDER_MAX_UNPAID_UNITS_PER_OFFER = env.int("ORDER_MAX_UNPAID_UNITS_PER_OFFER", default=30)
 # Periodic tasks (celery beat); each app adds its own entry.
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "marketplace.core.tasks.outbox_sweep_task", "schedule": 60.0},

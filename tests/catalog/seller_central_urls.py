@@ -6,6 +6,8 @@ URL_KWARGS = {
     "listing-price": lambda world: {"pk": world["offers"][0].pk},
     "listing-pause": lambda world: {"pk": world["offers"][0].pk},
     "listing-resume": lambda world: {"pk": world["offers"][0].pk},
+    "product-list": lambda world: {},
+    "product-new": lambda world: {},
 }
 
 

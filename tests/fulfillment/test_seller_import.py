@@ -415,3 +415,114 @@ def test_the_import_list_query_count_does_not_grow_with_its_rows(
     with django_assert_num_queries(6):
         response = client.get(reverse("seller:import-new"))
     assert response.content.decode().count(".csv</a></th>") == min(count, 20)
+
+
+# The batch path (fulfillment/inventory/bulk.py): the same effects as stock_set_on_hand per row.
+
+
+def test_the_import_writes_the_history_with_its_cause_reference_and_levels(
+    client, shop, django_capture_on_commit_callbacks
+):
+    content = f"{HEADER}\r\nNEW-1,0000000000017,,new,,5.00,0,2,yes,10\r\nUPD-1,,,new,,10.00,0,2,yes,7\r\n"
+    client.force_login(shop["user"])
+    upload(client, "h.csv", content.encode(), django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    rows = InventoryChange.objects.order_by("stock__offer__sku").values_list(
+        "stock__offer__sku",
+        "delta_on_hand",
+        "delta_reserved",
+        "on_hand_after",
+        "reserved_after",
+        "cause",
+        "reference",
+        "actor",
+    )
+    assert list(rows) == [
+        ("NEW-1", 10, 0, 10, 0, "import", f"import {job.pk}", shop["user"].pk),
+        ("UPD-1", 2, 0, 7, 0, "import", f"import {job.pk}", shop["user"].pk),
+    ]
+
+
+def test_the_history_is_one_insert_per_hundred_rows(client, shop, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    products = [ProductFactory(gtin=f"77{i:011d}") for i in range(150)]
+    rows = "\r\n".join(f"BULK-{i},{p.gtin},,new,,3.00,0,2,yes,{i + 1}" for i, p in enumerate(products))
+    client.force_login(shop["user"])
+    with CaptureQueriesContext(connection) as captured:
+        upload(client, "b.csv", f"{HEADER}\r\n{rows}\r\n".encode(), django_capture_on_commit_callbacks)
+    table = InventoryChange._meta.db_table
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith(f'INSERT INTO "{table}"')]
+    assert len(inserts) == 2
+    assert InventoryChange.objects.filter(cause="import").count() == 150
+    assert ImportJob.objects.get().created_count == 150
+    assert sorted(
+        Stock.objects.filter(offer__sku__startswith="BULK-").values_list("on_hand", flat=True)
+    ) == list(range(1, 151))
+
+
+def test_a_row_failing_at_its_second_warehouse_leaves_nothing(
+    client, shop, django_capture_on_commit_callbacks
+):
+    WarehouseFactory(seller=shop["seller"], code="imp-b", name="Backroom")
+    WarehouseFactory(seller=shop["seller"], code="imp-off", name="Closed", is_active=False)
+    content = (
+        f"{HEADER},qty:imp-b,qty:imp-off\r\n"
+        "UPD-1,,,new,,12.00,0,2,yes,8,4,1\r\n"  # Backroom has no row yet: made, then rolled back
+        "SAME-1,,,new,,7.50,0,2,yes,3,6,0\r\n"
+    )
+    before = state(shop["seller"])
+    client.force_login(shop["user"])
+    upload(client, "w.csv", content.encode(), django_capture_on_commit_callbacks)
+    assert list(ImportRow.objects.order_by("row_number").values_list("outcome", "message")) == [
+        ("error", "Closed is not active: activate it before adding stock."),
+        ("updated", "Changed qty:imp-b 6"),
+    ]
+    offers, stocks = state(shop["seller"])
+    assert offers == before[0]
+    assert [(sku, on_hand) for sku, _, on_hand, _ in stocks] == [
+        ("RES-1", 5),
+        ("SAME-1", 3),
+        ("SAME-1", 6),
+        ("UPD-1", 5),
+    ]
+    assert InventoryChange.objects.filter(stock__offer__sku="UPD-1").count() == 0
+
+
+def test_the_low_stock_alerts_fire_and_re_arm_after_an_import(
+    client, shop, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from fulfillment.models import StockAlertSetting
+
+    StockAlertSetting.objects.create(offer=shop["updated"], low_stock_threshold=4)
+    StockAlertSetting.objects.create(offer=shop["same"], low_stock_threshold=4, alerted_at=timezone.now())
+    content = f"{HEADER}\r\nUPD-1,,,new,,10.00,0,2,yes,2\r\nSAME-1,,,new,,7.50,0,2,yes,9\r\n"
+    client.force_login(shop["user"])
+    upload(client, "a.csv", content.encode(), django_capture_on_commit_callbacks)
+    assert StockAlertSetting.objects.get(offer=shop["updated"]).alerted_at is not None
+    assert StockAlertSetting.objects.get(offer=shop["same"]).alerted_at is None
+    from marketplace.core.models import OutboxEvent
+
+    events = OutboxEvent.objects.filter(name="inventory.low_stock").values_list("payload", flat=True)
+    assert [(e["offer_id"], e["available"], e["threshold"]) for e in events] == [(shop["updated"].pk, 2, 4)]
+
+
+def test_an_import_never_goes_below_reserved_even_with_other_rows_in_its_chunk(
+    client, shop, django_capture_on_commit_callbacks
+):
+    rows = ["RES-1,,,new,,8.00,0,2,yes,3", "UPD-1,,,new,,10.00,0,2,yes,1", "RES-1,,,new,,8.00,0,2,yes,4"]
+    content = "\r\n".join([HEADER, *rows, ""])
+    client.force_login(shop["user"])
+    upload(client, "r.csv", content.encode(), django_capture_on_commit_callbacks)
+    assert list(ImportRow.objects.order_by("row_number").values_list("outcome", flat=True)) == [
+        "error",
+        "updated",
+        "error",
+    ]
+    stocks = dict(Stock.objects.filter(offer__seller=shop["seller"]).values_list("offer__sku", "on_hand"))
+    assert stocks == {"RES-1": 5, "UPD-1": 1, "SAME-1": 3}
+    shop["reserved"].refresh_from_db()
+    assert shop["reserved"].price_amount == Decimal("9.00")

@@ -1,0 +1,148 @@
+"""Seller Central: create a new catalog product (hidden until staff approve it) and see the
+products submitted with their review state (ADR 0081). The writes are
+``catalog.submissions``'s services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.shortcuts import redirect
+from django.views.generic import TemplateView
+
+from catalog.models import Product
+from catalog.seller_central.forms import OfferCreateForm
+from catalog.seller_central.views import NEW_OFFER_INITIAL, ListingSectionMixin
+from catalog.services import DuplicateSku
+from catalog.submissions import (
+    ATTRIBUTES_MAX,
+    IMAGES_MAX,
+    WEIGHT_MAX_GRAMS,
+    SubmissionRefused,
+    leaf_categories,
+    product_submit,
+)
+from marketplace.core.errors import ApplicationError
+from marketplace.core.inputs import parse_int
+from sellers.models import Seller
+
+PAGE_SIZE = 25
+
+
+def product_submission_list(*, seller: Seller) -> QuerySet[Product]:
+    """The products ``seller`` created, newest first, with their category and brand."""
+    return (
+        Product.objects.filter(submitted_by_seller=seller)
+        .select_related("category", "brand")
+        .order_by("-submitted_at", "-id")
+    )
+
+
+class ProductSubmitForm(OfferCreateForm):
+    """The new product's fields, then its first offer (OfferCreateForm's). Pictures are files."""
+
+    title = forms.CharField(label="Title", max_length=300)
+    brand = forms.CharField(label="Brand", max_length=120, required=False)
+    category = forms.TypedChoiceField(label="Category", coerce=int)
+    gtin = forms.CharField(label="GTIN / EAN / UPC", max_length=20, required=False)
+    description = forms.CharField(label="Description", widget=forms.Textarea, required=False, strip=False)
+    attributes = forms.CharField(label="Key attributes", widget=forms.Textarea, required=False, strip=False)
+    weight_grams = forms.CharField(label="Weight (grams)", max_length=20)
+
+    field_order = ["title", "brand", "category", "gtin", "description", "attributes", "weight_grams"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [("", "Choose a category")] + [
+            (category.pk, label) for category, label in leaf_categories()
+        ]
+        self.fields["category"].error_messages.update(
+            required="Choose a category from the list.", invalid_choice="Choose a category from the list."
+        )
+        self.fields["title"].error_messages.update(
+            required="Enter the title.", max_length="The title is too long: at most 300 characters."
+        )
+        self.fields["weight_grams"].error_messages["required"] = "Enter the weight in grams."
+
+    def clean_weight_grams(self):
+        refusal = f"The weight is a whole number of grams from 1 to {WEIGHT_MAX_GRAMS:,}."
+        try:
+            return parse_int(
+                self.cleaned_data["weight_grams"],
+                minimum=1,
+                maximum=WEIGHT_MAX_GRAMS,
+                invalid=refusal,
+                too_small=refusal,
+                too_large=refusal,
+            )
+        except ApplicationError as error:
+            raise ValidationError(error.message) from None
+
+
+class ProductListView(ListingSectionMixin, TemplateView):
+    template_name = "catalog/seller/product_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(product_submission_list(seller=self.seller), PAGE_SIZE)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, products=page.object_list)
+        return context
+
+
+class ProductNewView(ListingSectionMixin, TemplateView):
+    template_name = "catalog/seller/product_new.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            form=kwargs.get("form") or ProductSubmitForm(initial={**NEW_OFFER_INITIAL, "weight_grams": 500}),
+            images_error=kwargs.get("images_error", ""),
+            attributes_max=ATTRIBUTES_MAX,
+            images_max=IMAGES_MAX,
+            can_list=self.seller.status == Seller.Status.APPROVED,
+        )
+        return context
+
+    def post(self, request):
+        form = ProductSubmitForm(request.POST)
+        images_error = ""
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                product = product_submit(
+                    seller=self.seller,
+                    actor=request.user,
+                    title=data["title"],
+                    brand_name=data["brand"],
+                    category_id=data["category"],
+                    gtin=data["gtin"],
+                    description=data["description"],
+                    attributes_text=data["attributes"],
+                    weight_grams=data["weight_grams"],
+                    uploads=request.FILES.getlist("images"),
+                    sku=data["sku"],
+                    condition=data["condition"],
+                    condition_note=data["condition_note"],
+                    price=data["price"],
+                    shipping=data["shipping"],
+                    handling_days=data["handling_days"],
+                )
+            except ApplicationError as error:
+                field = "sku" if isinstance(error, DuplicateSku) else getattr(error, "field", None)
+                if isinstance(error, SubmissionRefused) and field == "images":
+                    images_error = error.message
+                else:
+                    form.add_error(field if field in form.fields else None, error.message)
+            else:
+                messages.success(
+                    request,
+                    f"Sent for review: {product.title}. It stays hidden until our team approves it; "
+                    "we e-mail you the decision.",
+                )
+                return redirect("seller:product-list")
+        return self.render_to_response(
+            self.get_context_data(form=form, images_error=images_error), status=400
+        )
