@@ -26,8 +26,7 @@ from catalog.services import (
     product_refresh_buy_box,
 )
 from catalog.submissions import product_review_approve, product_review_reject
-from marketplace.core.admin_actions import action_confirmation
-from marketplace.core.errors import ApplicationError
+from marketplace.core.admin_actions import action_confirmation, decide_each
 from marketplace.core.money import format_money
 from sellers.models import Seller
 
@@ -414,20 +413,18 @@ class ProductAdmin(admin.ModelAdmin):
         self.message_user(request, f"Recomputed the buy box of {updated} products.", messages.SUCCESS)
 
     def _review(self, request, queryset, verb: str, change, **kwargs) -> None:
-        done = []
-        for product in queryset.select_related("submitted_by_seller").order_by("pk"):
-            try:
-                change(product=product, actor=request.user, **kwargs)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-                continue
-            reason = kwargs.get("reason")
-            self.log_change(request, product, f"Product {verb}" + (f": {reason}" if reason else "."))
-            done.append(product.title)
-        if done:
-            self.message_user(
-                request, f"{verb.capitalize()} {len(done)}: {', '.join(done)}.", messages.SUCCESS
-            )
+        decide_each(
+            self,
+            request,
+            queryset.select_related("submitted_by_seller").order_by("pk"),
+            change=change,
+            keyword="product",
+            subject_of=lambda product: product,
+            name_of=lambda product: product.title,
+            log_label="Product",
+            verb=verb,
+            **kwargs,
+        )
 
     @admin.action(description="Approve selected products", permissions=["change"])
     def approve_review(self, request, queryset):

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
-from marketplace.core.admin_actions import action_confirmation
+from marketplace.core.admin_actions import action_confirmation, decide_each
 from marketplace.core.errors import ApplicationError
 from sellers.access import OUTSIDE_CENTRAL, staff_may_view_as
 from sellers.models import (
@@ -372,21 +372,18 @@ class SellerApplicationAdmin(admin.ModelAdmin):
         return _address_html(address) if address else "Same as the business address"
 
     def _decide(self, request, queryset, verb: str, change, **kwargs) -> None:
-        done = []
-        for application in queryset.select_related("seller").order_by("pk"):
-            seller = application.seller
-            try:
-                change(seller=seller, actor=request.user, **kwargs)
-            except ApplicationError as error:
-                self.message_user(request, error.message, messages.ERROR)
-                continue
-            reason = kwargs.get("reason")
-            self.log_change(request, seller, f"Application {verb}" + (f": {reason}" if reason else "."))
-            done.append(seller.name)
-        if done:
-            self.message_user(
-                request, f"{verb.capitalize()} {len(done)}: {', '.join(done)}.", messages.SUCCESS
-            )
+        decide_each(
+            self,
+            request,
+            queryset.select_related("seller").order_by("pk"),
+            change=change,
+            keyword="seller",
+            subject_of=lambda application: application.seller,
+            name_of=lambda application: application.seller.name,
+            log_label="Application",
+            verb=verb,
+            **kwargs,
+        )
 
     @admin.action(description="Approve selected applications", permissions=["change"])
     def approve(self, request, queryset):
