@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet, Sum
 
 from fulfillment.models import Shipment, ShipmentLine, TrackingEvent, Warehouse
 from orders.models import OrderLine, SellerOrder, StockAllocation
+from orders.seller_central.selectors import seller_orders_visible
 from sellers.models import Seller
 
 SS = SellerOrder.Status
@@ -17,7 +18,8 @@ TO_SHIP = (SS.READY_TO_SHIP, SS.PARTIALLY_SHIPPED)
 def seller_order_list_to_ship(*, seller: Seller) -> QuerySet[SellerOrder]:
     """The seller's orders waiting to ship, oldest promise first, with the buyer's order."""
     return (
-        SellerOrder.objects.filter(seller=seller, status__in=TO_SHIP)
+        seller_orders_visible(seller=seller)
+        .filter(status__in=TO_SHIP)
         .select_related("order")
         .annotate(units=Sum("lines__quantity"))
         .order_by("promised_to", "created_at", "pk")
@@ -27,7 +29,8 @@ def seller_order_list_to_ship(*, seller: Seller) -> QuerySet[SellerOrder]:
 def seller_order_get_for_seller(*, seller: Seller, number: str) -> SellerOrder:
     """One of the seller's orders with lines and parcels; raise ``SellerOrder.DoesNotExist``."""
     return (
-        SellerOrder.objects.filter(seller=seller, number=number)
+        seller_orders_visible(seller=seller)
+        .filter(number=number)
         .select_related("order")
         .prefetch_related(
             Prefetch("lines", queryset=OrderLine.objects.order_by("pk")),

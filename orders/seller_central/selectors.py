@@ -42,7 +42,8 @@ DEFAULT_SORT = "due"
 SOON_DAYS = 3
 
 
-def _visible(seller: Seller) -> QuerySet[SellerOrder]:
+def seller_orders_visible(*, seller: Seller) -> QuerySet[SellerOrder]:
+    """The seller's orders it may see: those released to it (paid, not held for review)."""
     return SellerOrder.objects.filter(seller=seller, order__paid_at__isnull=False)
 
 
@@ -75,7 +76,7 @@ def seller_order_list(
     """
     today = today or timezone.localdate()
     _, status_filter = STATUS_GROUPS.get(status, STATUS_GROUPS[DEFAULT_STATUS])
-    queryset = _visible(seller).filter(status_filter, _due_filter(due, today))
+    queryset = seller_orders_visible(seller=seller).filter(status_filter, _due_filter(due, today))
     if query:
         sku = OrderLine.objects.filter(seller_order=OuterRef("pk"), sku__iexact=query)
         queryset = queryset.filter(Q(number__icontains=query) | Exists(sku))
@@ -90,7 +91,7 @@ def seller_order_get_for_seller(*, seller: Seller, number: str) -> SellerOrder:
     released to the seller, or a number that does not exist.
     """
     return (
-        _visible(seller)
+        seller_orders_visible(seller=seller)
         .filter(number=number[:28])
         .select_related("order")
         .prefetch_related(
@@ -152,7 +153,7 @@ def seller_order_audit(*, seller_order: SellerOrder) -> list[AuditRow]:
 def seller_order_counts(*, seller: Seller, today: date | None = None) -> dict[str, int]:
     """For the dashboard: orders to acknowledge, due to ship today and overdue, in one query."""
     today = today or timezone.localdate()
-    return _visible(seller).aggregate(
+    return seller_orders_visible(seller=seller).aggregate(
         to_acknowledge=Count("pk", filter=STATUS_GROUPS["to_acknowledge"][1]),
         due_today=Count("pk", filter=_due_filter("today", today)),
         overdue=Count("pk", filter=_due_filter("overdue", today)),

@@ -121,3 +121,20 @@ def test_the_shipping_queue_query_count_does_not_grow_with_its_rows(client, rows
     with django_assert_num_queries(5):
         response = client.get(reverse("seller:shipping-queue"))
     assert len(response.context["seller_orders"]) == min(rows, 25)
+
+
+def test_an_order_not_paid_yet_is_not_on_the_shipping_pages(client):
+    from tests.orders.order_data import order_build
+    from tests.sellers.factories import SellerMemberFactory
+
+    offer = OfferFactory()
+    StockFactory(offer=offer, on_hand=3)
+    owner = SellerMemberFactory(seller=offer.seller).user
+    unpaid = order_build(user=UserFactory(), parts=[[(offer, 1)]]).seller_orders.get()
+    assert unpaid.order.paid_at is None
+    client.force_login(owner)
+
+    page = client.get(reverse("seller:shipping-order", kwargs={"number": unpaid.number}))
+
+    assert page.status_code == 404
+    assert unpaid.number not in client.get(reverse("seller:shipping-queue")).text
