@@ -11,6 +11,11 @@ def on_seller_status_changed(*, seller_id: int, **_payload) -> None:
         product_refresh_buy_box(product_ids=product_ids)
 
 
+def seller_rating_buy_boxes_refresh(*, seller_id: int, **_payload) -> None:
+    """Outbox handler of ``seller.rating_changed`` (reviews): ties in the buy box go to the higher rating."""
+    on_seller_status_changed(seller_id=seller_id)
+
+
 def on_products_changed(*, product_ids=(), offer_ids=(), **_payload) -> None:
     """A product's text, offers, stock or rating changed: refresh its search document."""
     from catalog.search.indexing import search_index_refresh

@@ -17,6 +17,7 @@ from catalog.search.presentation import query_from_params
 from catalog.search.suggest import search_suggest
 from catalog.search.types import FILTER_NAMES, SORTS
 from marketplace.core.inputs import has_control_characters
+from marketplace.core.page_sections import page_sections
 from sellers.selectors import seller_get_public
 
 HOME_LIST_SIZE = 8
@@ -148,6 +149,8 @@ class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
             product=page.product,
             main_image=page.images[image_index] if page.images else None,
             image_index=image_index,
+            # Reviews and whatever else higher apps add (marketplace/core/page_sections.py).
+            sections=page_sections("product", request=self.request, page=page),
             **kwargs,
         )
 
@@ -209,4 +212,9 @@ class SellerDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         seller = seller_get_public(slug=self.kwargs["slug"])
         page_obj = paginate(self.request, selectors.offer_list_for_seller(seller=seller))
-        return super().get_context_data(seller=seller, page_obj=page_obj, **kwargs)
+        return super().get_context_data(
+            seller=seller,
+            page_obj=page_obj,
+            sections=page_sections("seller", request=self.request, seller=seller),
+            **kwargs,
+        )

@@ -39,6 +39,7 @@ urlpatterns = [
     path("returns/", include("fulfillment.urls_returns")),
     path("claims/", include("fulfillment.urls_claims")),
     path("track/", include("fulfillment.urls_tracking")),
+    path("reviews/", include("reviews.urls")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
