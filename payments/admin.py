@@ -22,7 +22,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
-    fields = ["provider_refund_id", "amount", "reason", "created_by", "created_at"]
+    fields = [
+        "provider_refund_id",
+        "amount",
+        "status",
+        "failure_reason",
+        "reason",
+        "created_by",
+        "created_at",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -42,8 +50,8 @@ class PaymentAdmin(PaymentRefundAdminMixin, ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ["provider_refund_id", "payment", "amount", "reason", "created_by", "created_at"]
-    list_filter = ["created_at", "payment__provider"]
+    list_display = ["provider_refund_id", "payment", "amount", "status", "reason", "created_by", "created_at"]
+    list_filter = ["status", "created_at", "payment__provider"]
     list_select_related = ["payment", "created_by"]
     search_fields = ["provider_refund_id", "payment__provider_payment_id", "payment__order__number"]
 

@@ -45,11 +45,29 @@ class Payment(models.Model):
 
 
 class Refund(models.Model):
+    """Money sent back to the shopper, or on its way; a failed one gave nothing back.
+
+    ``status`` follows the provider's refund: ``pending`` until it settles
+    (Stripe's ``pending`` and ``requires_action``), then ``succeeded``, or
+    ``failed`` (Stripe's ``failed`` and ``canceled``) at any time before or
+    after. A failed refund is kept, with its allocations, for the record; it
+    no longer counts as refunded (``payments.refunds``) and its ledger
+    postings are reversed (``payments.ledger``).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed (nothing refunded)"
+
     payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     reason = models.CharField(max_length=300, blank=True)
     provider_refund_id = models.CharField(max_length=100, unique=True)
     idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUCCEEDED)
+    failure_reason = models.CharField(max_length=100, blank=True)
+    failed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -57,7 +75,14 @@ class Refund(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(status="failed", failed_at__isnull=False)
+                | (~Q(status="failed") & Q(failed_at__isnull=True)),
+                name="refund_failed_at_when_failed",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.provider_refund_id}: {self.amount}"
@@ -115,10 +140,18 @@ class SandboxPayment(models.Model):
 
 
 class SandboxRefund(models.Model):
+    """The sandbox provider's side of a refund; one that failed gave its amount back to the payment."""
+
+    class Status(models.TextChoices):
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
     refund_id = models.CharField(max_length=40, unique=True)
     payment = models.ForeignKey(SandboxPayment, on_delete=models.PROTECT, related_name="refunds")
     amount_minor = models.BigIntegerField()
     idempotency_key = models.CharField(max_length=100, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUCCEEDED)
+    failure_reason = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -12,8 +12,15 @@ arrive in any order and any number of times:
   success marks the order paid once; a success never goes back to failed).
 * ``charge.refunded``: the charge proves the payment succeeded (applied first,
   so an early refund event still finds a captured payment), then every refund
-  of the charge is recorded by its Stripe id (``refund_record_from_provider``),
-  whether we made it or staff made it in Stripe's dashboard.
+  of the charge is brought up to date by its Stripe id
+  (``refund_sync_from_provider``), whether we made it or staff made it in
+  Stripe's dashboard.
+* ``refund.created`` / ``refund.updated`` / ``refund.failed`` and the older
+  ``charge.refund.updated``: the refund in the event is brought up to date the
+  same way: recorded if new, pending to succeeded, and a failure (``failed``
+  or ``canceled``) corrected in full (``refund_fail``: the refund no longer
+  counts, its ledger postings are reversed, staff are told). A status only
+  moves forward, so a late or repeated event changes nothing.
 * ``charge.dispute.created``: a ``Dispute`` row, once, and the durable
   ``dispute.created`` event (the ledger debits the sellers).
 
@@ -33,14 +40,14 @@ from marketplace.core import events
 from orders.models import OrderEvent
 from payments.models import Dispute, Payment, WebhookEvent
 from payments.providers import base, get_provider
-from payments.providers.base import ProviderEvent
-from payments.refunds import RefundRefused, refund_record_from_provider
+from payments.providers.base import ProviderEvent, ProviderRefund
+from payments.refunds import RefundRefused, refund_sync_from_provider
 from payments.services import _webhook_process
 
 logger = logging.getLogger(__name__)
 
 PROVIDER = "stripe"
-REFUND_STATUSES_RECORDED = ("succeeded", "pending")
+DASHBOARD_REFUND_REASON = "Refunded in Stripe."
 
 
 def stripe_webhook_receive(*, payload: bytes, headers: Mapping[str, str]) -> WebhookEvent:
@@ -80,29 +87,40 @@ def _payment_event(*, provider, event: ProviderEvent) -> None:
 
 
 def _charge_refunded(*, provider, event: ProviderEvent) -> None:
-    """Record each refund of the charge by its Stripe id (ours are found, not doubled)."""
+    """Bring each refund of the charge up to date by its Stripe id (ours are found, not doubled)."""
     charge = _object(event)
     if event.payment is not None:
         _webhook_process(provider_name=PROVIDER, event=event)
-    payment = Payment.objects.filter(
-        provider=PROVIDER, provider_payment_id=charge.get("payment_intent")
-    ).first()
+    payment = _payment(event, charge.get("payment_intent"))
     if payment is None:
-        logger.warning("Stripe event %s refunds unknown payment %s", event.id, charge.get("payment_intent"))
         return
     for refund in provider.charge_refunds(charge=charge):
-        if refund.status not in REFUND_STATUSES_RECORDED:
-            continue
-        try:
-            refund_record_from_provider(
-                payment=payment,
-                provider_refund_id=refund.id,
-                amount=refund.amount,
-                reason="Refunded in Stripe.",
-            )
-        except RefundRefused as error:
-            # Our records cannot take it (more than is left here): staff must look, Stripe must not retry.
-            logger.error("Stripe refund %s of %s not recorded: %s", refund.id, payment, error.message)
+        _refund_sync(event, payment, refund)
+
+
+def _refund_changed(*, provider, event: ProviderEvent) -> None:
+    """Bring the event's refund up to date (``refund.*``, ``charge.refund.updated``)."""
+    refund = provider.refund_with_payment(refund=_object(event))
+    payment = _payment(event, refund.payment_id)
+    if payment is not None:
+        _refund_sync(event, payment, refund)
+
+
+def _payment(event: ProviderEvent, payment_id: str | None) -> Payment | None:
+    payment = Payment.objects.filter(provider=PROVIDER, provider_payment_id=payment_id or "").first()
+    if payment is None:
+        logger.warning("Stripe event %s (%s) refunds unknown payment %s", event.id, event.type, payment_id)
+    return payment
+
+
+def _refund_sync(event: ProviderEvent, payment: Payment, refund: ProviderRefund) -> None:
+    try:
+        refund_sync_from_provider(payment=payment, provider_refund=refund, reason=DASHBOARD_REFUND_REASON)
+    except RefundRefused as error:
+        # Our records cannot take it (more than is left here): staff must look, Stripe must not retry.
+        logger.error(
+            "Stripe event %s: refund %s of %s not recorded: %s", event.id, refund.id, payment, error.message
+        )
 
 
 def _dispute_created(*, provider, event: ProviderEvent) -> None:
@@ -154,6 +172,10 @@ HANDLERS: dict[str, Callable[..., None]] = {
     base.EVENT_PAYMENT_SUCCEEDED: _payment_event,
     base.EVENT_PAYMENT_FAILED: _payment_event,
     base.EVENT_PAYMENT_CANCELED: _payment_event,
-    "charge.refunded": _charge_refunded,
+    base.EVENT_CHARGE_REFUNDED: _charge_refunded,
+    base.EVENT_CHARGE_REFUND_UPDATED: _refund_changed,
+    base.EVENT_REFUND_CREATED: _refund_changed,
+    base.EVENT_REFUND_UPDATED: _refund_changed,
+    base.EVENT_REFUND_FAILED: _refund_changed,
     "charge.dispute.created": _dispute_created,
 }

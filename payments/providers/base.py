@@ -51,10 +51,21 @@ SUCCEEDED = "succeeded"
 FAILED = "failed"
 CANCELLED = "cancelled"
 
+# Refund states as the project sees them (``Refund.Status``): a refund on its way is
+# pending, and a refund that failed (or was cancelled) at the provider gave nothing back.
+REFUND_PENDING = "pending"
+REFUND_SUCCEEDED = "succeeded"
+REFUND_FAILED = "failed"
+
 # Event types (Stripe's names; other providers map theirs onto these).
 EVENT_PAYMENT_SUCCEEDED = "payment_intent.succeeded"
 EVENT_PAYMENT_FAILED = "payment_intent.payment_failed"
 EVENT_PAYMENT_CANCELED = "payment_intent.canceled"
+EVENT_CHARGE_REFUNDED = "charge.refunded"
+EVENT_CHARGE_REFUND_UPDATED = "charge.refund.updated"
+EVENT_REFUND_CREATED = "refund.created"
+EVENT_REFUND_UPDATED = "refund.updated"
+EVENT_REFUND_FAILED = "refund.failed"
 
 
 def _exponent(currency: str) -> int:
@@ -112,10 +123,14 @@ class ProviderPayment:
 
 @dataclass(frozen=True)
 class ProviderRefund:
+    """A refund as the provider reports it, its status mapped to ours."""
+
     id: str
-    status: str  # "succeeded", "pending" or "failed"
+    status: str  # REFUND_PENDING, REFUND_SUCCEEDED or REFUND_FAILED
     amount: Decimal
     currency: str
+    payment_id: str = ""  # the payment it refunds, when the provider says
+    failure_reason: str = ""  # why it failed (Stripe: expired_or_canceled_card, ..., canceled)
 
 
 @dataclass(frozen=True)
@@ -141,17 +156,22 @@ class PaymentProvider(abc.ABC):
 
     @abc.abstractmethod
     def confirm_payment(
-        self, *, payment_id: str, payment_method: dict, return_url: str = ""
+        self, *, payment_id: str, payment_method: dict, return_url: str = "", idempotency_key: str = ""
     ) -> ProviderPayment:
-        """Charge ``payment_method``; ``return_url`` is where an extra step ends."""
+        """Charge ``payment_method``; ``return_url`` is where an extra step ends.
+
+        The same ``idempotency_key`` gets the first answer again, never a
+        second charge. Without one, the provider makes it from the payment
+        and the payment method, so a retry of the same confirmation reuses it.
+        """
 
     @abc.abstractmethod
     def retrieve_payment(self, *, payment_id: str) -> ProviderPayment:
         """Return the payment's current state (after an extra step, say)."""
 
     @abc.abstractmethod
-    def cancel_payment(self, *, payment_id: str) -> ProviderPayment:
-        """Cancel a payment that has not succeeded."""
+    def cancel_payment(self, *, payment_id: str, idempotency_key: str = "") -> ProviderPayment:
+        """Cancel a payment that has not succeeded (idempotent: key made from the payment if none)."""
 
     @abc.abstractmethod
     def refund(self, *, payment_id: str, amount: Decimal, idempotency_key: str) -> ProviderRefund:

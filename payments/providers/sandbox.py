@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -211,7 +211,11 @@ class SandboxProvider(PaymentProvider):
         return self._provider_payment(sandbox_payment)
 
     @transaction.atomic
-    def confirm_payment(self, *, payment_id: str, payment_method: dict, return_url: str = ""):
+    def confirm_payment(
+        self, *, payment_id: str, payment_method: dict, return_url: str = "", idempotency_key: str = ""
+    ):
+        # No key is stored: the sandbox runs in our database, in the caller's transaction,
+        # so there is no lost answer to replay, and a confirmed payment refuses a second try.
         sandbox_payment = self._lock(payment_id)
         if sandbox_payment.status != SandboxPayment.Status.REQUIRES_PAYMENT_METHOD:
             raise ProviderError(f"This payment cannot be confirmed: it is {sandbox_payment.status}.")
@@ -233,7 +237,7 @@ class SandboxProvider(PaymentProvider):
         return self._provider_payment(self._get(payment_id))
 
     @transaction.atomic
-    def cancel_payment(self, *, payment_id: str):
+    def cancel_payment(self, *, payment_id: str, idempotency_key: str = ""):
         sandbox_payment = self._lock(payment_id)
         if sandbox_payment.status == SandboxPayment.Status.SUCCEEDED:
             raise ProviderError("A payment that succeeded cannot be cancelled; refund it instead.")
@@ -252,7 +256,11 @@ class SandboxProvider(PaymentProvider):
         if sandbox_payment.status != SandboxPayment.Status.SUCCEEDED:
             raise ProviderError("Only a payment that succeeded can be refunded.")
         amount_minor = base.to_minor_units(amount, sandbox_payment.currency)
-        already = sum(refund.amount_minor for refund in sandbox_payment.refunds.all())
+        already = sum(
+            refund.amount_minor
+            for refund in sandbox_payment.refunds.all()
+            if refund.status != SandboxRefund.Status.FAILED
+        )
         if amount_minor <= 0 or already + amount_minor > sandbox_payment.amount_minor:
             raise ProviderError("The refund is more than what is left of the payment.")
         refund = SandboxRefund.objects.create(
@@ -262,6 +270,20 @@ class SandboxProvider(PaymentProvider):
             idempotency_key=idempotency_key,
         )
         return self._provider_refund(refund, sandbox_payment)
+
+    @transaction.atomic
+    def refund_fail(self, *, refund_id: str, failure_reason: str = "declined") -> ProviderRefund:
+        """Make a refund fail at the sandbox, as a card network sometimes does days later.
+
+        Its amount can be refunded again. The sandbox sends no webhook for it:
+        tell our side with ``payments.refunds.refund_fail`` (tests, demos).
+        """
+        refund = SandboxRefund.objects.select_for_update().select_related("payment").get(refund_id=refund_id)
+        if refund.status != SandboxRefund.Status.FAILED:
+            refund.status = SandboxRefund.Status.FAILED
+            refund.failure_reason = failure_reason[:100]
+            refund.save(update_fields=["status", "failure_reason"])
+        return self._provider_refund(refund, refund.payment)
 
     def parse_webhook(self, *, payload: bytes, headers: Mapping[str, str]) -> ProviderEvent:
         lowered = {key.lower(): value for key, value in headers.items()}
@@ -278,7 +300,11 @@ class SandboxProvider(PaymentProvider):
     def list_payments(self, *, created_since) -> list[ProviderPayment]:
         payments = (
             SandboxPayment.objects.filter(created_at__gte=created_since)
-            .annotate(refunded_minor=Sum("refunds__amount_minor"))
+            .annotate(
+                refunded_minor=Sum(
+                    "refunds__amount_minor", filter=~Q(refunds__status=SandboxRefund.Status.FAILED)
+                )
+            )
             .order_by("created_at", "pk")
         )
         return [
@@ -448,9 +474,12 @@ class SandboxProvider(PaymentProvider):
 
     @staticmethod
     def _provider_refund(refund: SandboxRefund, sandbox_payment: SandboxPayment) -> ProviderRefund:
+        failed = refund.status == SandboxRefund.Status.FAILED
         return ProviderRefund(
             id=refund.refund_id,
-            status="succeeded",
+            status=base.REFUND_FAILED if failed else base.REFUND_SUCCEEDED,
             amount=base.from_minor_units(refund.amount_minor, sandbox_payment.currency),
             currency=sandbox_payment.currency,
+            payment_id=sandbox_payment.payment_id,
+            failure_reason=refund.failure_reason,
         )

@@ -7,9 +7,14 @@ PaymentIntent with the Payment Element (Stripe.js, the publishable key and the
 intent's client secret), so card details never reach our server; the server
 creates, retrieves, cancels and refunds intents, and verifies webhooks.
 
-Every write sends an ``Idempotency-Key``: a retried request (ours or the
-library's network retries) gets Stripe's stored response, never a second
-intent or refund.
+Every write sends an ``Idempotency-Key`` of ours, made from our own ids, so
+a retried request (ours, or the library's network retries, which resend the
+same headers) gets Stripe's stored response, never a second intent, charge,
+refund or transfer: creating an intent (the payment attempt's key), confirming
+it (``confirm_key``: the intent and the payment method), cancelling it
+(``cancel_key``: the intent), a refund (the refund's key) and a transfer (the
+payout's key). The library's own key (a random UUID per call) is never used:
+a retry of ours would get a new one and do the write twice.
 
 The HTTP client is Stripe's own unless ``set_http_client`` installs another
 ``stripe.HTTPClient`` (``HTTPClient`` below): a proxy-aware client, or the
@@ -48,8 +53,10 @@ SIGNATURE_HEADER = "Stripe-Signature"
 # Network retries of the library; safe because every write carries an idempotency key.
 MAX_NETWORK_RETRIES = 2
 
-# The HTTP boundary: subclass this to send Stripe's requests elsewhere (tests stub it).
+# The HTTP boundary: subclass this to send Stripe's requests elsewhere (tests stub it);
+# it raises NetworkError when the request or its answer is lost.
 HTTPClient = stripe.HTTPClient
+NetworkError = stripe.APIConnectionError
 
 _http_client: stripe.HTTPClient | None = None
 _clients: dict[tuple[str, int], stripe.StripeClient] = {}
@@ -67,6 +74,38 @@ _STATUS = {
     "canceled": base.CANCELLED,
 }
 CHARGE_STATUSES = ("succeeded", "pending", "failed")
+# Refund statuses -> ours. ``requires_action`` waits for the shopper (a refund to a
+# method with no card network behind it) and is on its way; ``canceled`` gave nothing back.
+_REFUND_STATUS = {
+    "pending": base.REFUND_PENDING,
+    "requires_action": base.REFUND_PENDING,
+    "succeeded": base.REFUND_SUCCEEDED,
+    "failed": base.REFUND_FAILED,
+    "canceled": base.REFUND_FAILED,
+}
+
+
+def confirm_key(payment_id: str, method_id: str) -> str:
+    """The idempotency key of confirming intent ``payment_id`` with ``method_id``.
+
+    A retry of the same confirmation (a lost answer, a doubled submit) sends
+    the same key and gets Stripe's first answer, the charge or the decline;
+    another payment method is another attempt, with another key. We confirm
+    a payment once from our server (``payments.services.payment_confirm``
+    takes only a ``created`` one); a caller that means to try the same card
+    again on the same intent passes its own key with its attempt number.
+    """
+    return f"confirm-{payment_id}-{method_id}"
+
+
+def cancel_key(payment_id: str) -> str:
+    """The idempotency key of cancelling intent ``payment_id``: one cancellation, whoever retries it.
+
+    Made from Stripe's intent id rather than our primary key: keys are per
+    Stripe account, which several databases (a laptop, staging, the tests)
+    may share, and an intent id is unique there.
+    """
+    return f"cancel-{payment_id}"
 
 
 def set_http_client(client: stripe.HTTPClient | None) -> None:
@@ -137,12 +176,14 @@ class StripeProvider(PaymentProvider):
         return self.payment_from_object(_plain(intent))
 
     def confirm_payment(
-        self, *, payment_id: str, payment_method: dict, return_url: str = ""
+        self, *, payment_id: str, payment_method: dict, return_url: str = "", idempotency_key: str = ""
     ) -> ProviderPayment:
         """Confirm with a saved PaymentMethod id (``{"id": "pm_..."}``); never with card numbers.
 
         Shoppers confirm in the browser with the Payment Element; this is for
-        server-side flows with a payment method Stripe already holds.
+        server-side flows with a payment method Stripe already holds. A
+        decline (HTTP 402 with the intent in the error) is a ``FAILED``
+        payment with its decline code, not an exception.
         """
         method_id = str(payment_method.get("id", ""))
         if not method_id.startswith("pm_"):
@@ -152,8 +193,9 @@ class StripeProvider(PaymentProvider):
         params = {"payment_method": method_id}
         if return_url:
             params["return_url"] = return_url
+        options = {"idempotency_key": idempotency_key or confirm_key(payment_id, method_id)}
         try:
-            intent = self.client.v1.payment_intents.confirm(payment_id, params)
+            intent = self.client.v1.payment_intents.confirm(payment_id, params, options)
         except stripe.CardError as error:
             # A decline: the intent is back to requires_payment_method with last_payment_error.
             intent = getattr(error.error, "payment_intent", None) if error.error else None
@@ -178,9 +220,10 @@ class StripeProvider(PaymentProvider):
         page = self._call(lambda: self.client.v1.payment_intents.list(params))
         return self._call(lambda: [self.payment_from_object(_plain(obj)) for obj in page.auto_paging_iter()])
 
-    def cancel_payment(self, *, payment_id: str) -> ProviderPayment:
+    def cancel_payment(self, *, payment_id: str, idempotency_key: str = "") -> ProviderPayment:
+        options = {"idempotency_key": idempotency_key or cancel_key(payment_id)}
         try:
-            intent = self.client.v1.payment_intents.cancel(payment_id)
+            intent = self.client.v1.payment_intents.cancel(payment_id, None, options)
         except stripe.InvalidRequestError as error:
             # Already cancelled (a webhook we have not applied yet): that is the outcome we want.
             current = self.retrieve_payment(payment_id=payment_id)
@@ -241,6 +284,8 @@ class StripeProvider(PaymentProvider):
             self._checked_charge(obj)
         elif kind == "dispute":
             self._checked_dispute(obj)
+        elif kind == "refund":
+            self.refund_from_object(obj)
         return ProviderEvent(
             id=envelope.id, type=envelope.type, data=envelope.data, payment=self._event_payment(obj)
         )
@@ -273,6 +318,16 @@ class StripeProvider(PaymentProvider):
         params = {"payment_intent": charge.identifier("payment_intent"), "limit": 100}
         page = self._call(lambda: self.client.v1.refunds.list(params))
         return [self.refund_from_object(_plain(obj)) for obj in page.auto_paging_iter()]
+
+    def refund_with_payment(self, *, refund: dict) -> ProviderRefund:
+        """Map a refund event's object, finding its intent through the charge when it names none."""
+        provider_refund = self.refund_from_object(Reader(refund, path="data.object"))
+        if provider_refund.payment_id:
+            return provider_refund
+        charge_id = Reader(refund, path="data.object").identifier("charge")
+        charge = self._call(lambda: self.client.v1.charges.retrieve(charge_id))
+        payment_id = Reader(_plain(charge), kind="Stripe answer").identifier("payment_intent", required=False)
+        return replace(provider_refund, payment_id=payment_id)
 
     def dispute_from_object(self, obj: dict) -> ProviderDispute:
         dispute = self._checked_dispute(Reader(obj, path="data.object"))
@@ -345,13 +400,21 @@ class StripeProvider(PaymentProvider):
 
     @staticmethod
     def refund_from_object(obj: dict | Reader) -> ProviderRefund:
+        """Map a Refund's JSON: its status to ours (``_REFUND_STATUS``), why it failed, its intent."""
         refund = obj if isinstance(obj, Reader) else Reader(obj, kind="Stripe answer")
         currency = refund.currency()
+        stripe_status = refund.text("status", max_length=40, choices=_REFUND_STATUS)
+        refund.identifier("charge", required=False)
+        failure_reason = refund.text("failure_reason", required=False, max_length=100, cut=True)
+        if stripe_status == "canceled" and not failure_reason:
+            failure_reason = "canceled"
         return ProviderRefund(
             id=refund.identifier("id"),
-            status=refund.text("status", required=False, max_length=40),
+            status=_REFUND_STATUS[stripe_status],
             amount=base.from_minor_units(refund.minor_amount("amount"), currency),
             currency=currency,
+            payment_id=refund.identifier("payment_intent", required=False),
+            failure_reason=failure_reason,
         )
 
     def _checked_charge(self, charge: Reader) -> None:

@@ -9,9 +9,21 @@ path, decoded form or query, headers) so tests assert what our adapter sent.
 
 Things a shopper or a staff member does at Stripe, not through our server, are
 methods: ``confirm_in_browser`` (the Payment Element), ``decline_in_browser``,
-``refund_in_dashboard``. Webhook bodies are built by ``event`` and signed by
-``sign`` exactly as Stripe signs them: ``t=<unix time>,v1=<hex HMAC-SHA256 of
-"t.body" keyed with the endpoint secret>``.
+``refund_in_dashboard``, and what the card networks do later,
+``refund_settle`` (a pending refund succeeds, fails or is canceled). Webhook
+bodies are built by ``event`` and signed by ``sign`` exactly as Stripe signs
+them: ``t=<unix time>,v1=<hex HMAC-SHA256 of "t.body" keyed with the endpoint
+secret>``.
+
+Server-side confirmation answers as Stripe does for its test payment methods
+(``pm_card_visa`` succeeds, ``pm_card_chargeDeclined`` and
+``pm_card_chargeDeclinedInsufficientFunds`` are declined with HTTP 402 and an
+error that carries the intent, ``pm_card_authenticationRequired`` asks for
+3-D Secure). The library does not retry a 402 (only connection errors, 409 and
+5xx), and the fixture sets its network retries to 0, so a test never sleeps;
+``lose_next_answer`` simulates a timeout after Stripe did the work. A request
+to a route the fake does not know fails the test at teardown (``unrouted``),
+and nothing ever reaches the network: the fake is the HTTP client.
 """
 
 from __future__ import annotations
@@ -28,7 +40,8 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from django.test import override_settings
 
-from payments.providers.stripe import HTTPClient, set_http_client
+from payments.providers import stripe as stripe_adapter
+from payments.providers.stripe import HTTPClient, NetworkError, set_http_client
 
 API_VERSION = "2026-10-28.endive"
 SECRET_KEY = "sk_test_51QfakeMarketplaceKey"
@@ -117,6 +130,8 @@ def charge(*, intent: dict, fingerprint="Xt5EWLLDS7FJjR1c", country="US") -> dic
         "amount_refunded": 0,
         "application": None,
         "application_fee": None,
+        "application_fee_amount": None,
+        "authorization_code": "123456",
         "balance_transaction": _id("txn"),
         "billing_details": {
             "address": {"city": None, "country": country, "line1": None, "postal_code": "89501"},
@@ -131,11 +146,13 @@ def charge(*, intent: dict, fingerprint="Xt5EWLLDS7FJjR1c", country="US") -> dic
         "customer": None,
         "description": intent["description"],
         "disputed": False,
+        "failure_balance_transaction": None,
         "failure_code": None,
         "failure_message": None,
         "fraud_details": {},
         "livemode": False,
         "metadata": dict(intent["metadata"]),
+        "on_behalf_of": None,
         "outcome": {
             "network_status": "approved_by_network",
             "reason": None,
@@ -168,18 +185,28 @@ def charge(*, intent: dict, fingerprint="Xt5EWLLDS7FJjR1c", country="US") -> dic
             },
             "type": "card",
         },
+        "radar_options": {},
         "receipt_email": None,
+        "receipt_number": None,
         "receipt_url": "https://pay.stripe.com/receipts/payment/CAcaFwoVYWNjdF8xUWZha2U",
         "refunded": False,
         "review": None,
+        "shipping": None,
+        "source": None,
+        "source_transfer": None,
+        "statement_descriptor": None,
+        "statement_descriptor_suffix": None,
         "status": "succeeded",
         "transfer_data": None,
         "transfer_group": None,
     }
 
 
+REFUND_STATUSES = ("pending", "requires_action", "succeeded", "failed", "canceled")
+
+
 def refund(*, charge_obj: dict, amount: int, status="succeeded") -> dict:
-    return {
+    made = {
         "id": _id("re"),
         "object": "refund",
         "amount": amount,
@@ -197,12 +224,49 @@ def refund(*, charge_obj: dict, amount: int, status="succeeded") -> dict:
         },
         "metadata": {},
         "payment_intent": charge_obj["payment_intent"],
+        "payment_method": charge_obj["payment_method"],
         "reason": None,
         "receipt_number": None,
         "source_transfer_reversal": None,
-        "status": status,
+        "status": "pending",
         "transfer_reversal": None,
     }
+    return refund_with_status(made, status)
+
+
+def refund_with_status(made: dict, status: str, failure_reason: str | None = None) -> dict:
+    """``made`` in ``status``, with the fields Stripe sends in that status (and only then)."""
+    assert status in REFUND_STATUSES, status
+    changed = {
+        key: value
+        for key, value in made.items()
+        if key not in ("pending_reason", "failure_reason", "failure_balance_transaction", "next_action")
+    }
+    changed["status"] = status
+    if status == "pending":
+        changed["pending_reason"] = "processing"
+    if status == "requires_action":
+        changed["next_action"] = {
+            "display_details": {
+                "email_sent": {"email_sent_at": int(time.time()), "email_sent_to": "ada@example.com"}
+            },
+            "type": "display_details",
+        }
+    if status in ("failed", "canceled"):
+        changed["failure_balance_transaction"] = _id("txn")
+        default = "merchant_request" if status == "canceled" else "unknown"
+        changed["failure_reason"] = failure_reason or default
+    if status == "succeeded":
+        changed["destination_details"] = {
+            "card": {
+                "reference": "74567890123456789012345",
+                "reference_status": "available",
+                "reference_type": "acquirer_reference_number",
+                "type": "refund",
+            },
+            "type": "card",
+        }
+    return changed
 
 
 def dispute(*, charge_obj: dict, reason="fraudulent", with_intent=True) -> dict:
@@ -249,8 +313,14 @@ class FakeStripe(HTTPClient):
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.transfers: dict[str, dict] = {}
+        # The status of each refund made through the API (Stripe: "pending" for most cards).
+        self.refund_status = "succeeded"
+        self.unrouted: list[Request] = []  # requests to a route this fake does not know
+        self._lose_answers = 0
         self._replies: dict[str, tuple[str, str, dict, tuple[int, dict]]] = {}
-        self._lock = threading.Lock()
+        # Reentrant: the routes call the same helpers as the methods tests call (confirm_in_browser
+        # inside a confirm request); a plain Lock taken twice by one thread would hang the test.
+        self._lock = threading.RLock()
 
     # -- the HTTPClient interface -----------------------------------------
 
@@ -261,8 +331,14 @@ class FakeStripe(HTTPClient):
         request = Request(method.upper(), parts.path, params, dict(headers or {}))
         with self._lock:
             self.requests.append(request)
+            replayed = request.method == "POST" and request.idempotency_key in self._replies
             status, payload = self._answer(request)
+            lost, self._lose_answers = self._lose_answers > 0, max(self._lose_answers - 1, 0)
+        if lost:
+            raise NetworkError("Request to Stripe timed out (the fake lost the answer).", should_retry=True)
         response_headers = {"Request-Id": f"req_{secrets.token_hex(7)}", "Stripe-Version": API_VERSION}
+        if replayed:
+            response_headers["Idempotent-Replayed"] = "true"
         return json.dumps(payload), status, response_headers
 
     def close(self):
@@ -272,6 +348,10 @@ class FakeStripe(HTTPClient):
 
     def sent(self, method: str, path_start: str) -> list[Request]:
         return [r for r in self.requests if r.method == method and r.path.startswith(path_start)]
+
+    def lose_next_answer(self, count: int = 1) -> None:
+        """Do the next ``count`` requests, then drop their answers (a timeout on our side)."""
+        self._lose_answers = count
 
     # -- Stripe's side of the world ------------------------------------------
 
@@ -319,10 +399,28 @@ class FakeStripe(HTTPClient):
             )
             return dict(intent)
 
-    def refund_in_dashboard(self, intent_id: str, amount: int) -> dict:
-        """Staff refund in Stripe's dashboard: Stripe tells us only through ``charge.refunded``."""
+    def refund_in_dashboard(self, intent_id: str, amount: int, status: str = "succeeded") -> dict:
+        """Staff refund in Stripe's dashboard: Stripe tells us only by webhook (``charge.refunded``)."""
         with self._lock:
-            return self._refund(self.intents[intent_id], amount)
+            return self._refund(self.intents[intent_id], amount, status)
+
+    def refund_settle(self, refund_id: str, status: str, failure_reason: str | None = None) -> dict:
+        """The card network's answer to a refund: ``succeeded``, ``failed`` or ``canceled``.
+
+        A refund that fails or is canceled gives its amount back to the charge
+        (``amount_refunded``), as Stripe does; the refund is returned for the
+        ``refund.updated`` / ``refund.failed`` event.
+        """
+        with self._lock:
+            before = self.refunds[refund_id]
+            after = refund_with_status(before, status, failure_reason)
+            charge_obj = self.charges[after["charge"]]
+            gave_back = before["status"] not in ("failed", "canceled") and status in ("failed", "canceled")
+            if gave_back:
+                charge_obj["amount_refunded"] -= after["amount"]
+                charge_obj["refunded"] = False
+            self.refunds[refund_id] = after
+            return dict(after)
 
     def charge_of(self, intent_id: str) -> dict:
         return dict(self.charges[self.intents[intent_id]["latest_charge"]])
@@ -369,6 +467,8 @@ class FakeStripe(HTTPClient):
                 )
             case "POST", ["payment_intents", intent_id, "cancel"]:
                 return self._with_intent(intent_id, self._cancel)
+            case "POST", ["payment_intents", intent_id, "confirm"]:
+                return self._with_intent(intent_id, lambda intent: self._confirm(intent, request.params))
             case "POST", ["refunds"]:
                 return self._with_intent(
                     request.params.get("payment_intent", ""),
@@ -384,6 +484,11 @@ class FakeStripe(HTTPClient):
                 if charge_id not in self.charges:
                     return self._missing("charge", charge_id)
                 return 200, dict(self.charges[charge_id])
+            case "GET", ["refunds", refund_id]:
+                if refund_id not in self.refunds:
+                    return self._missing("refund", refund_id)
+                return 200, dict(self.refunds[refund_id])
+        self.unrouted.append(request)
         return _error(
             404,
             {
@@ -470,6 +575,66 @@ class FakeStripe(HTTPClient):
         self.intents[intent["id"]] = intent
         return 200, dict(intent)
 
+    # Stripe's test payment methods and what confirming with each does.
+    DECLINES = {
+        "pm_card_chargeDeclined": "generic_decline",
+        "pm_card_chargeDeclinedInsufficientFunds": "insufficient_funds",
+    }
+    NEEDS_AUTHENTICATION = ("pm_card_authenticationRequired", "pm_card_threeDSecure2Required")
+
+    def _confirm(self, intent: dict, params: dict) -> tuple[int, dict]:
+        """``POST /v1/payment_intents/:id/confirm`` with a saved payment method, as Stripe answers it."""
+        method = params.get("payment_method", "")
+        if intent["status"] not in ("requires_payment_method", "requires_confirmation", "requires_action"):
+            return _error(
+                400,
+                {
+                    "code": "payment_intent_unexpected_state",
+                    "doc_url": "https://stripe.com/docs/error-codes/payment-intent-unexpected-state",
+                    "message": "You cannot confirm this PaymentIntent because it has a status of "
+                    f"{intent['status']}.",
+                    "payment_intent": dict(intent),
+                    "type": "invalid_request_error",
+                },
+            )
+        if not method.startswith("pm_"):
+            return self._missing("payment_method", method)
+        if method in self.DECLINES:
+            decline_code = self.DECLINES[method]
+            self.decline_in_browser(intent["id"], decline_code)
+            error = intent["last_payment_error"]
+            error["payment_method"] = {"id": method, "object": "payment_method", "type": "card"}
+            message = error["message"]
+            return _error(
+                402,
+                {
+                    "charge": error["charge"],
+                    "code": "card_declined",
+                    "decline_code": decline_code,
+                    "doc_url": "https://stripe.com/docs/error-codes/card-declined",
+                    "message": message,
+                    "payment_intent": dict(intent),
+                    "payment_method": {"id": method, "object": "payment_method", "type": "card"},
+                    "type": "card_error",
+                },
+            )
+        if method in self.NEEDS_AUTHENTICATION:
+            self.require_action(intent["id"])
+            if params.get("return_url"):
+                intent["next_action"] = {
+                    "redirect_to_url": {
+                        "return_url": params["return_url"],
+                        "url": f"https://hooks.stripe.com/3d_secure_2/hosted?payment_intent={intent['id']}",
+                    },
+                    "type": "redirect_to_url",
+                }
+            intent["payment_method"] = method
+            return 200, dict(intent)
+        self.confirm_in_browser(intent["id"])
+        self.charges[intent["latest_charge"]]["payment_method"] = method
+        intent.update(payment_method=method, next_action=None)
+        return 200, dict(intent)
+
     def _cancel(self, intent: dict) -> tuple[int, dict]:
         if intent["status"] in ("succeeded", "canceled"):
             return _error(
@@ -513,11 +678,11 @@ class FakeStripe(HTTPClient):
                     "type": "invalid_request_error",
                 },
             )
-        return 200, self._refund(intent, amount)
+        return 200, self._refund(intent, amount, self.refund_status)
 
-    def _refund(self, intent: dict, amount: int) -> dict:
+    def _refund(self, intent: dict, amount: int, status: str = "succeeded") -> dict:
         charge_obj = self.charges[intent["latest_charge"]]
-        made = refund(charge_obj=charge_obj, amount=amount)
+        made = refund(charge_obj=charge_obj, amount=amount, status=status)
         self.refunds[made["id"]] = made
         charge_obj["amount_refunded"] += amount
         charge_obj["refunded"] = charge_obj["amount_refunded"] == charge_obj["amount"]
@@ -551,9 +716,14 @@ def sign(payload: bytes, *, secret: str = WEBHOOK_SECRET, timestamp: int | None 
 
 
 @pytest.fixture
-def stripe_api():
-    """Stripe configured (test keys) and its HTTP API answered by a ``FakeStripe``."""
+def stripe_api(monkeypatch):
+    """Stripe configured (test keys) and its HTTP API answered by a ``FakeStripe``.
+
+    The library's network retries are off (they sleep between tries), and a
+    request to a route the fake does not answer fails the test.
+    """
     fake = FakeStripe()
+    monkeypatch.setattr(stripe_adapter, "MAX_NETWORK_RETRIES", 0)
     set_http_client(fake)
     with override_settings(
         STRIPE_SECRET_KEY=SECRET_KEY,
@@ -564,3 +734,4 @@ def stripe_api():
     ):
         yield fake
     set_http_client(None)
+    assert fake.unrouted == [], f"Requests the fake Stripe does not answer: {fake.unrouted}"

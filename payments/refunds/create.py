@@ -7,133 +7,43 @@ row (``SELECT ... FOR UPDATE``): look up the idempotency key, check the
 payment was captured, work out the amount (and, for lines, the quantities
 still refundable), refuse anything above what is left of the capture, call
 the provider with the idempotency key, record the ``Refund`` with who and
-why, split it over the seller orders (``RefundAllocation``), write the
-order's audit row and emit the durable ``refund.created`` event that the
-ledger turns into debits. Because the sum of earlier refunds is read inside
-the lock, two staff members refunding at once queue: the second sees the
-first's refund and is refused if the two together exceed the capture.
+why and the provider's status (pending or succeeded), split it over the
+seller orders (``RefundAllocation``), write the order's audit row and emit
+the durable ``refund.created`` event that the ledger turns into debits.
+Because the sum of earlier refunds is read inside the lock, two staff
+members refunding at once queue: the second sees the first's refund and is
+refused if the two together exceed the capture.
 
-See docs/decisions/0031-refunds.md for the rules (per-line amounts, the
-split between sellers, refunds of orders never released to sellers).
+What becomes of a refund afterwards (it settles, or fails) is
+``payments.refunds.outcomes``. See docs/decisions/0031-refunds.md and 0082.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.db import transaction
-from django.db.models import Sum
 
 from marketplace.core import events
-from marketplace.core.errors import ApplicationError
-from marketplace.core.money import CENT, format_money, quantize
-from orders.models import Order, OrderEvent, OrderLine, SellerOrder
+from marketplace.core.money import CENT, format_money
+from orders.models import Order, OrderEvent
 from payments.models import Payment, Refund, RefundAllocation
-from payments.providers import get_provider
+from payments.providers import base, get_provider
 
-PS = Payment.Status
-CAPTURED = (PS.SUCCEEDED, PS.PARTIALLY_REFUNDED)
-OPEN = (PS.CREATED, PS.REQUIRES_ACTION)
-# The order's audit row of a refund (OrderEvent.kind); its data keeps the refunded line quantities.
-REFUND_EVENT = "refund"
+from .allocations import line_amounts, refund_allocations, with_shipping
+from .position import (
+    CAPTURED,
+    OPEN,
+    PS,
+    REFUND_EVENT,
+    RefundRefused,
+    payment_refunded_total,
+    payment_status_after_refunds,
+    refund_payment_lock,
+)
 
-
-class RefundRefused(ApplicationError):
-    """A refund that cannot be made as asked; ``message`` says why. Nothing was changed."""
-
-
-@dataclass(frozen=True)
-class RefundableLine:
-    line: OrderLine
-    refunded_quantity: int
-
-    @property
-    def refundable_quantity(self) -> int:
-        return self.line.quantity - self.refunded_quantity
-
-    @property
-    def unit_amount(self) -> Decimal:
-        """One unit with its share of the line's tax, to the cent (what one unit refunds)."""
-        return line_refund_amount(line=self.line, already=0, quantity=1)
-
-
-@dataclass(frozen=True)
-class RefundPosition:
-    """What a payment captured, what was refunded and what is left, with its lines."""
-
-    payment: Payment
-    captured: Decimal
-    refunded: Decimal
-    lines: list[RefundableLine]
-
-    @property
-    def remaining(self) -> Decimal:
-        return self.captured - self.refunded if self.payment.status in CAPTURED else Decimal("0.00")
-
-
-# -- reads -------------------------------------------------------------------
-
-
-def payment_refunded_total(*, payment: Payment) -> Decimal:
-    return Refund.objects.filter(payment_id=payment.pk).aggregate(total=Sum("amount"))["total"] or Decimal(
-        "0.00"
-    )
-
-
-def refunded_line_quantities(*, order_id: int) -> dict[int, int]:
-    """Units refunded so far per order line id, from the order's refund audit rows."""
-    quantities: dict[int, int] = {}
-    for data in OrderEvent.objects.filter(order_id=order_id, kind=REFUND_EVENT).values_list(
-        "data", flat=True
-    ):
-        for line_id, quantity in (data.get("lines") or {}).items():
-            quantities[int(line_id)] = quantities.get(int(line_id), 0) + int(quantity)
-    return quantities
-
-
-def payment_released_order(*, payment: Payment) -> bool:
-    """Whether ``payment`` paid its order to its sellers (so they were credited with it)."""
-    return OrderEvent.objects.filter(
-        order_id=payment.order_id, kind=Order.Status.PAID, data__payment_reference=payment.provider_payment_id
-    ).exists()
-
-
-def refund_position(*, payment: Payment) -> RefundPosition:
-    """Return the captured, refunded and remaining amounts of ``payment`` and its refundable lines."""
-    refunded = refunded_line_quantities(order_id=payment.order_id)
-    lines = OrderLine.objects.filter(seller_order__order_id=payment.order_id).select_related(
-        "seller_order__seller"
-    )
-    return RefundPosition(
-        payment=payment,
-        captured=payment.amount,
-        refunded=payment_refunded_total(payment=payment),
-        lines=[RefundableLine(line=line, refunded_quantity=refunded.get(line.pk, 0)) for line in lines],
-    )
-
-
-def line_refund_amount(*, line: OrderLine, already: int, quantity: int) -> Decimal:
-    """Return what ``quantity`` more units of ``line`` refund when ``already`` were refunded.
-
-    A unit is worth the line's price plus its tax, divided by the quantity
-    bought. Units are counted cumulatively and rounded to the cent half up,
-    and a refund is the difference of two such sums, so refunding a line one
-    unit at a time adds up to exactly what the line cost.
-    """
-    gross = line.total_amount + line.tax_amount
-
-    def upto(units: int) -> Decimal:
-        return quantize(gross * units / line.quantity)
-
-    return upto(already + quantity) - upto(already)
-
-
-# -- writes ------------------------------------------------------------------
-
-
-def _lock(payment_id: int) -> Payment:
-    return Payment.objects.select_for_update().select_related("order").get(pk=payment_id)
+# Our refund status from the provider's answer (``base.REFUND_*`` are ``Refund.Status`` values).
+RS = Refund.Status
 
 
 def _checked_amount(amount) -> Decimal:
@@ -204,112 +114,6 @@ def _same_request(existing: Refund, *, payment: Payment, amount: Decimal | None,
     return existing
 
 
-def _seller_remaining(order_id: int) -> dict[int, tuple[SellerOrder, Decimal]]:
-    """Each seller order of the order with what can still be charged back to it."""
-    allocated = dict(
-        RefundAllocation.objects.filter(seller_order__order_id=order_id)
-        .values("seller_order")
-        .annotate(total=Sum("amount"))
-        .values_list("seller_order", "total")
-    )
-    return {
-        seller_order.pk: (seller_order, seller_order.total_amount - allocated.get(seller_order.pk, 0))
-        for seller_order in SellerOrder.objects.filter(order_id=order_id).order_by("pk")
-    }
-
-
-def split_proportionally(amount: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
-    """Split ``amount`` in cents over ``weights`` (largest remainder; ties to the lowest key).
-
-    No share exceeds its weight; when ``amount`` is at least the sum of the
-    weights, each share is its whole weight.
-    """
-    weights = {key: weight for key, weight in weights.items() if weight > 0}
-    total = sum(weights.values(), Decimal("0"))
-    if total <= amount:
-        return dict(weights)
-    cents = int(amount / CENT)
-    exact = {key: Decimal(cents) * weight / total for key, weight in weights.items()}
-    shares = {key: int(value) for key, value in exact.items()}
-    left = cents - sum(shares.values())
-    for key in sorted(exact, key=lambda k: (-(exact[k] - shares[k]), k))[:left]:
-        shares[key] += 1
-    return {key: CENT * share for key, share in shares.items() if share}
-
-
-def _line_amounts(payment: Payment, lines: dict[int, int]) -> dict[int, Decimal]:
-    """Return the refund per seller order for ``lines``; refuse a line that cannot take it."""
-    order = payment.order
-    order_lines = {
-        line.pk: line for line in OrderLine.objects.filter(pk__in=lines, seller_order__order_id=order.pk)
-    }
-    refunded = refunded_line_quantities(order_id=order.pk)
-    per_seller_order: dict[int, Decimal] = {}
-    for line_id, quantity in sorted(lines.items()):
-        line = order_lines.get(line_id)
-        if line is None:
-            raise RefundRefused(f"Line {line_id} is not part of order {order.number}.")
-        already = refunded.get(line_id, 0)
-        if quantity > line.quantity - already:
-            raise RefundRefused(
-                f"Only {line.quantity - already} of “{line.title}” can still be refunded "
-                f"({line.quantity} bought, {already} refunded)."
-            )
-        amount = line_refund_amount(line=line, already=already, quantity=quantity)
-        per_seller_order[line.seller_order_id] = per_seller_order.get(line.seller_order_id, 0) + amount
-    return per_seller_order
-
-
-def refunded_shipping(*, order_id: int) -> dict[int, Decimal]:
-    """Shipping refunded so far per seller order id, from the order's refund audit rows."""
-    totals: dict[int, Decimal] = {}
-    rows = OrderEvent.objects.filter(order_id=order_id, kind=REFUND_EVENT).values_list("data", flat=True)
-    for data in rows:
-        for seller_order_id, amount in (data.get("shipping") or {}).items():
-            totals[int(seller_order_id)] = totals.get(int(seller_order_id), Decimal("0")) + Decimal(amount)
-    return totals
-
-
-def _with_shipping(payment: Payment, per_seller_order: dict[int, Decimal], shipping: Decimal) -> dict:
-    """Add ``shipping`` to the one seller order the lines belong to; refuse more than it charged."""
-    if len(per_seller_order) != 1:
-        raise RefundRefused("Shipping can only be refunded with lines of one seller.")
-    (seller_order_id,) = per_seller_order
-    seller_order = SellerOrder.objects.get(pk=seller_order_id)
-    left = seller_order.shipping_amount - refunded_shipping(order_id=payment.order_id).get(seller_order_id, 0)
-    if shipping > left:
-        raise RefundRefused(
-            f"Only {format_money(max(left, 0), payment.currency)} of the shipping of "
-            f"{seller_order.number} can still be refunded."
-        )
-    return {seller_order_id: per_seller_order[seller_order_id] + shipping}
-
-
-def _allocations(
-    payment: Payment, amount: Decimal, per_seller_order: dict[int, Decimal] | None
-) -> dict[int, Decimal]:
-    """Split a refund over the seller orders: per line when given, else in proportion to what is left.
-
-    Only the payment that released the order to its sellers (its ``paid``
-    audit row names it) credited them; the refund of any other payment (an
-    order held and rejected by fraud review, a second payment of a paid
-    order) charges no seller.
-    """
-    if not payment_released_order(payment=payment):
-        return {}
-    remaining = _seller_remaining(payment.order_id)
-    if per_seller_order is None:
-        return split_proportionally(amount, {pk: left for pk, (_, left) in remaining.items()})
-    for pk, share in per_seller_order.items():
-        seller_order, left = remaining[pk]
-        if share > left:
-            raise RefundRefused(
-                f"Only {format_money(max(left, 0), payment.currency)} of seller order "
-                f"{seller_order.number} can still be refunded."
-            )
-    return per_seller_order
-
-
 def _record(
     *,
     payment: Payment,
@@ -321,6 +125,7 @@ def _record(
     provider_refund_id: str,
     lines: dict[int, int] | None,
     shipping: dict[int, Decimal] | None = None,
+    status: str = RS.SUCCEEDED,
 ) -> Refund:
     """Write the refund, its allocations and audit row, update the payment, emit the event."""
     actor = actor if getattr(actor, "pk", None) else None
@@ -330,6 +135,7 @@ def _record(
         reason=reason[:300],
         provider_refund_id=provider_refund_id,
         idempotency_key=idempotency_key,
+        status=status,
         created_by=actor,
     )
     RefundAllocation.objects.bulk_create(
@@ -350,8 +156,7 @@ def _record(
             "allocations": {str(pk): str(share) for pk, share in sorted(allocations.items())},
         },
     )
-    refunded = payment_refunded_total(payment=payment)
-    payment.status = PS.REFUNDED if refunded >= payment.amount else PS.PARTIALLY_REFUNDED
+    payment.status = payment_status_after_refunds(payment=payment)
     payment.save(update_fields=["status", "updated_at"])
     events.emit(
         "refund.created",
@@ -382,10 +187,11 @@ def refund_create(
     than the charge less the shipping refunded before.
 
     The same ``idempotency_key`` returns the refund already made (and refuses
-    it when asked for a different amount or other lines). Raise
-    ``RefundRefused`` with a readable reason, changing nothing, when the
-    payment did not succeed, the amount is not positive or is more than what
-    is left, or a line is not the order's or has fewer units left.
+    it when asked for a different amount or other lines), whatever became of
+    it since: its ``status`` says. Raise ``RefundRefused`` with a readable
+    reason, changing nothing, when the payment did not succeed, the amount is
+    not positive or is more than what is left, a line is not the order's or
+    has fewer units left, or the provider answers that the refund failed.
     """
     reason = (reason or "").strip()
     idempotency_key = (idempotency_key or "").strip()
@@ -405,7 +211,7 @@ def refund_create(
         raise RefundRefused("Shipping is refunded only together with the lines it carried.")
     shipping_amount = _checked_amount(shipping_amount) if shipping_amount is not None else None
 
-    payment = _lock(payment.pk)
+    payment = refund_payment_lock(payment.pk)
     existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return _same_request(existing, payment=payment, amount=amount, lines=lines)
@@ -413,23 +219,25 @@ def refund_create(
     per_seller_order = None
     shipping = None
     if lines is not None:
-        per_seller_order = _line_amounts(payment, lines)
+        per_seller_order = line_amounts(payment, lines)
         if shipping_amount is not None:
-            per_seller_order = _with_shipping(payment, per_seller_order, shipping_amount)
+            per_seller_order = with_shipping(payment, per_seller_order, shipping_amount)
             shipping = {next(iter(per_seller_order)): shipping_amount}
         amount = sum(per_seller_order.values(), Decimal("0.00"))
     _checked_remaining(payment, amount)
-    allocations = _allocations(payment, amount, per_seller_order)
+    allocations = refund_allocations(payment, amount, per_seller_order)
     provider_refund = get_provider(payment.provider).refund(
         payment_id=payment.provider_payment_id, amount=amount, idempotency_key=idempotency_key
     )
     recorded = Refund.objects.filter(provider_refund_id=provider_refund.id).first()
-    if recorded is not None:
+    if recorded is not None and recorded.status != RS.FAILED:
         # The provider's webhook recorded this very refund after an earlier try of ours was lost.
         return recorded
-    if provider_refund.status == "failed":
+    if provider_refund.status == base.REFUND_FAILED or recorded is not None:
+        why = provider_refund.failure_reason or (recorded.failure_reason if recorded else "")
         raise RefundRefused(
-            f"{payment.provider} refused the refund of {format_money(amount, payment.currency)}."
+            f"{payment.provider} refused the refund of {format_money(amount, payment.currency)}"
+            + (f" ({why})." if why else ".")
         )
     return _record(
         payment=payment,
@@ -441,26 +249,35 @@ def refund_create(
         provider_refund_id=provider_refund.id,
         lines=lines,
         shipping=shipping,
+        status=provider_refund.status,
     )
 
 
 @transaction.atomic
 def refund_record_from_provider(
-    *, payment: Payment, provider_refund_id: str, amount: Decimal, reason: str = ""
+    *,
+    payment: Payment,
+    provider_refund_id: str,
+    amount: Decimal,
+    reason: str = "",
+    status: str = RS.SUCCEEDED,
 ):
-    """Record a refund made on the provider's side (Stripe: ``charge.refunded``).
+    """Record a refund made on the provider's side (Stripe: ``charge.refunded``, ``refund.created``).
 
     Idempotent by ``provider_refund_id``: a refund we made ourselves, or one
     recorded before, is returned as it is. The amount is split over the
-    seller orders in proportion to what is left of each. Raise
+    seller orders in proportion to what is left of each; ``status`` is
+    pending or succeeded (a failed refund is ``refunds.outcomes``'). Raise
     ``RefundRefused`` when the payment has not succeeded here yet (apply the
     payment first) or the amount is more than what is left.
     """
+    if status not in (RS.PENDING, RS.SUCCEEDED):
+        raise RefundRefused(f"A refund recorded from the provider is pending or succeeded, not {status!r}.")
     provider_refund_id = (provider_refund_id or "").strip()
     if not provider_refund_id:
         raise RefundRefused("A provider refund needs its id.")
     amount = _checked_amount(amount)
-    payment = _lock(payment.pk)
+    payment = refund_payment_lock(payment.pk)
     existing = Refund.objects.filter(provider_refund_id=provider_refund_id).first()
     if existing is not None:
         if existing.payment_id != payment.pk:
@@ -471,12 +288,13 @@ def refund_record_from_provider(
     return _record(
         payment=payment,
         amount=amount,
-        allocations=_allocations(payment, amount, None),
+        allocations=refund_allocations(payment, amount, None),
         reason=(reason or "").strip() or "Refunded at the provider.",
         actor=None,
         idempotency_key=f"provider-{provider_refund_id}",
         provider_refund_id=provider_refund_id,
         lines=None,
+        status=status,
     )
 
 
