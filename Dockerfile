@@ -41,5 +41,6 @@ ENV DJANGO_SETTINGS_MODULE=marketplace.settings.prod \
 USER app
 EXPOSE 8000
 
-# Workers: gunicorn reads WEB_CONCURRENCY (default 1); compose sets it.
-CMD ["gunicorn", "marketplace.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# Workers: gunicorn reads WEB_CONCURRENCY (default 1); compose sets it. The access log is the
+# app's own (one JSON line a request, with its request id; docs/operations.md), so gunicorn's is off.
+CMD ["gunicorn", "marketplace.wsgi", "--bind", "0.0.0.0:8000"]

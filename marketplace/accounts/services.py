@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.accounts.models import Address, OutboundEmail, User
+from marketplace.core import events
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def _email_send_locked(*, email: OutboundEmail, now: datetime) -> bool:
     email.sent_at = now
     email.last_error = ""
     email.save(update_fields=["attempts", "last_error", "sent_at"])
+    events.emit("email.sent", email_id=email.pk)
     return True
 
 

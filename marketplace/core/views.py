@@ -1,20 +1,60 @@
+import asyncio
 import json
 import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
+from health_check.views import HealthCheckView
+
+from marketplace.core import health, metrics
 
 
 def healthz(request):
-    """Answer 200 when the database answers; used by compose and load balancers."""
+    """Liveness: answer 200 when the process and its database connection answer (compose, bench)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+class ReadinessView(HealthCheckView):
+    """Readiness: 200 when every dependency answers, else 503 naming those that did not.
+
+    django-health-check runs the checks concurrently, each with its timeout,
+    outside any transaction and with ``Cache-Control: no-cache``; this view only
+    names them and answers JSON, with 503 (not the package's 500) on a failure.
+    """
+
+    http_method_names = ["get", "head"]
+
+    async def get(self, request, *args, **kwargs):
+        checks = health.readiness_checks()
+        with self.get_executor() as executor:
+            results = await asyncio.gather(*(check.get_result(executor) for check in checks.values()))
+        outcome = {
+            name: str(result.error) if result.error else "ok"
+            for name, result in zip(checks, results, strict=True)
+        }
+        failed = sorted(name for name, result in zip(checks, results, strict=True) if result.error)
+        body = {"status": "unavailable" if failed else "ok", "failed": failed, "checks": outcome}
+        return JsonResponse(body, status=503 if failed else 200)
+
+
+@never_cache
+@require_GET
+def metrics_view(request):
+    """Prometheus metrics, for the bearer token ``METRICS_TOKEN`` (or loopback with DEBUG); else 404."""
+    if not metrics.scrape_allowed(
+        authorization=request.headers.get("Authorization", ""),
+        remote_addr=request.META.get("REMOTE_ADDR", ""),
+    ):
+        raise Http404("No such page.")
+    return HttpResponse(metrics.exposition(), content_type="text/plain; version=0.0.4; charset=utf-8")
 
 
 def page_not_found(request, exception=None):

@@ -32,6 +32,11 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
+# JSON logs unless LOG_FORMAT says otherwise, and the access log on (gunicorn's own is off).
+LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405
+LOGGING["loggers"]["marketplace.request"]["level"] = "INFO"  # noqa: F405
+# Probes and scrapes come over plain HTTP from inside the network, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # The storefront page cache (ADR 0040) is invalidated through cache keys, so every process must
 # share the cache: without Redis it is off unless explicitly asked for.
