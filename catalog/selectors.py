@@ -247,6 +247,8 @@ PRODUCT_PAGE_FIELDS = (
     "parent__attributes",
     "parent__variation_theme",
     "parent__is_active",
+    "parent__rating_average",
+    "parent__rating_count",
 )
 VARIANT_FIELDS = (
     "id",

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import prefetch_related_objects
 from django.http import JsonResponse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -18,6 +19,7 @@ from catalog.search.suggest import search_suggest
 from catalog.search.types import FILTER_NAMES, SORTS
 from marketplace.core.inputs import has_control_characters
 from marketplace.core.page_sections import page_sections
+from marketplace.core.replica import reading_from_replica
 from sellers.selectors import seller_get_public
 
 HOME_LIST_SIZE = 8
@@ -65,6 +67,7 @@ class AnonymousPageCacheMixin:
         return self.page_versions
 
 
+@method_decorator(reading_from_replica(), name="get")
 class HomeView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/home.html"
 
@@ -76,6 +79,7 @@ class HomeView(AnonymousPageCacheMixin, TemplateView):
         return super().get_context_data(bestsellers=bestsellers, deals=deals, **kwargs)
 
 
+@method_decorator(reading_from_replica(), name="get")
 class CategoryDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/category_detail.html"
     page_params = frozenset({"page", *ProductFilterForm.base_fields})
@@ -107,6 +111,7 @@ class CategoryDetailView(AnonymousPageCacheMixin, TemplateView):
         )
 
 
+@method_decorator(reading_from_replica(), name="get")
 class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
     template_name = "catalog/product_detail.html"
     page_versions = ()
@@ -155,6 +160,7 @@ class ProductDetailView(AnonymousPageCacheMixin, TemplateView):
         )
 
 
+@method_decorator(reading_from_replica(), name="get")
 class ProductSearchView(AnonymousPageCacheMixin, TemplateView):
     """Search results: hits, facets, chips, sort and pages, all in the URL; landing when empty."""
 

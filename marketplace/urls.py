@@ -7,6 +7,7 @@ import catalog.urls_seller
 import fulfillment.urls_seller
 import orders.urls_seller
 import payments.urls_seller
+import reviews.urls_seller
 import sellers.urls
 from catalog.views import SellerDetailView
 from marketplace.core import bench_views
@@ -26,6 +27,7 @@ seller_central_urls = [
     *fulfillment.urls_seller.urlpatterns,
     *orders.urls_seller.urlpatterns,
     *payments.urls_seller.urlpatterns,
+    *reviews.urls_seller.urlpatterns,
 ]
 
 urlpatterns = [
@@ -40,9 +42,12 @@ urlpatterns = [
     path("claims/", include("fulfillment.urls_claims")),
     path("track/", include("fulfillment.urls_tracking")),
     path("reviews/", include("reviews.urls")),
+    path("feedback/", include("reviews.urls_feedback")),
     # orders/urls.py carries full paths: cart/..., checkout/, orders/...
     path("", include("orders.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.ReadinessView.as_view(), name="readyz"),
+    path("metrics", core_views.metrics_view, name="metrics"),
     path("csp-report/", core_views.csp_report, name="csp-report"),
     path("", include("catalog.urls")),
 ]

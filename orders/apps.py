@@ -23,3 +23,8 @@ class OrdersConfig(AppConfig):
         from orders.messages import cards as message_cards
 
         message_cards.register()
+
+        from marketplace.core import events
+
+        # Sales counts (orders/sales.py, ADR 0083): the order is counted after its payment commits.
+        events.subscribe_async("order.paid", "orders.sales.order_paid_count_sales")

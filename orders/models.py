@@ -341,3 +341,51 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.author_kind} message {self.pk} in conversation {self.conversation_id}"
+
+
+class ProductSalesDay(models.Model):
+    """Units of a product paid for on one day, less those refunded since: what its sales count sums.
+
+    The sum of ``OrderSales`` per product and day; a variation's units count on
+    the variation and on its family's parent. ``orders.sales`` writes both and
+    recomputes ``Product.sales_count`` from these rows (ADR 0083).
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="sales_days")
+    day = models.DateField()
+    units = models.IntegerField()
+
+    class Meta:
+        ordering = ["product", "day"]
+        indexes = [models.Index(fields=["day"], name="product_sales_day_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["product", "day"], name="one_sales_row_per_product_day"),
+            models.CheckConstraint(condition=Q(units__gte=0), name="product_sales_units_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.units} of product {self.product_id} on {self.day}"
+
+
+class OrderSales(models.Model):
+    """What one paid order adds to a product's sales day, as last counted: units bought less refunded.
+
+    Counting an order again (``orders.sales.order_sales_count``, on every event
+    that may change it) replaces its rows and moves the difference into
+    ``ProductSalesDay``, so an event delivered twice, or late, changes nothing.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, db_index=False, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(help_text="The day the order was paid.")
+    units = models.IntegerField()
+
+    class Meta:
+        ordering = ["order", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "product"], name="one_sales_row_per_order_product"),
+            models.CheckConstraint(condition=Q(units__gte=0), name="order_sales_units_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.units} of product {self.product_id} by order {self.order_id}"

@@ -11,6 +11,7 @@ from django.views.generic import ListView, TemplateView
 from fulfillment.promises import late_shipment_ids
 from fulfillment.return_policy import part_returnable_until
 from marketplace.core.errors import ApplicationError
+from marketplace.core.page_sections import page_sections
 from orders.lifecycle import order_cancel, order_cancellable
 from orders.models import Order
 from orders.selectors_orders import order_get, order_list, seller_order_timeline
@@ -53,6 +54,8 @@ class OrderDetailView(LoginRequiredMixin, TemplateView):
         # The same rule as the seller scorecard's, from the prefetched parcels (no query).
         context["late_shipment_ids"] = late_shipment_ids(seller_orders=seller_orders)
         context["awaiting_payment"] = order.status == Order.Status.PENDING_PAYMENT
+        # Feedback and review links, and whatever else higher apps add (marketplace/core/page_sections.py).
+        context["sections"] = page_sections("order", request=self.request, order=order)
         return context
 
 

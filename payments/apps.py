@@ -21,7 +21,11 @@ class PaymentsConfig(AppConfig):
         events.subscribe_async("order.paid", "payments.ledger.order_paid_post")
         events.subscribe_async("order.released", "payments.ledger.order_paid_post")
         events.subscribe_async("refund.created", "payments.ledger.refund_created_post")
+        events.subscribe_async("refund.failed", "payments.ledger.refund_failed_post")  # ADR 0082
         events.subscribe_async("dispute.created", "payments.ledger.dispute_created_post")
+        # Sales counts (ADR 0083): units refunded leave the sales counts, and come back if it failed.
+        for name in ("refund.created", "refund.failed"):
+            events.subscribe_async(name, "payments.sales.refund_count_sales")
         # Seller Central (payments/seller_central/): the payout-account step and the money card.
         from payments.seller_central.cards import MONEY_CARD, PAYOUT_ACCOUNT_STEP
         from sellers.central import dashboard_card_register, onboarding_step_register

@@ -206,8 +206,13 @@ def aggregates_drift(*, product_ids=None, seller_ids=None) -> list[Drift]:
     """Every product and seller aggregate that differs from a recount of the published rows.
 
     A seller without feedback counts as 0 ratings; products only where some
-    rating is stored or counted (or among ``product_ids`` when given).
+    rating is stored or counted. Given ``product_ids`` only (or ``seller_ids``
+    only), only those products (or sellers) are checked.
     """
+    if product_ids is not None and seller_ids is None:
+        return _product_drift(product_ids)
+    if seller_ids is not None and product_ids is None:
+        return _seller_drift(seller_ids)
     return _product_drift(product_ids) + _seller_drift(seller_ids)
 
 

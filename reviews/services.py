@@ -125,8 +125,8 @@ def review_update(*, review: Review, user, rating, title, body, photos=(), photo
     """The author edits a review: it goes through the automatic checks again.
 
     ``photos_remove`` are ids of the review's photos to drop; ``photos`` are
-    new uploads (five in all at most). A rejected or removed review cannot be
-    edited back into view.
+    new uploads (five in all at most). A rejected review may be edited (the
+    rejection e-mail invites it) and is checked again; a removed one cannot be.
     """
     locked = _lock(review)
     if locked.author_id != getattr(user, "pk", None):
@@ -197,6 +197,8 @@ def review_vote(*, review: Review, user) -> Review:
         raise ApplicationError("You have already found this review helpful.") from None
     locked.helpful_count += 1
     locked.save(update_fields=["helpful_count", "updated_at"])
+    # The count and the order of the product page's reviews changed: its cached copy is stale.
+    aggregates.page_versions_bump(product_ids=[locked.product_id], listings=False)
     return locked
 
 
@@ -222,6 +224,7 @@ def review_report(*, review: Review, user, reason: str, note: str = "") -> Revie
         raise ApplicationError("You have already reported this review.") from None
     locked.report_count += 1
     locked.save(update_fields=["report_count", "updated_at"])
+    aggregates.page_versions_bump(product_ids=[locked.product_id], listings=False)
     return report
 
 
@@ -292,6 +295,7 @@ def seller_reply_create(*, review: Review, seller, user, body) -> SellerReply:
         raise ApplicationError("Only the seller who sold this item can reply to its review.")
     body = text_clean(body, label="The reply", max_length=REPLY_MAX)
     reasons = moderation.reply_reasons(body=body)
+    aggregates.page_versions_bump(product_ids=[locked.product_id], listings=False)
     try:
         with transaction.atomic():
             return SellerReply.objects.create(

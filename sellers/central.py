@@ -49,6 +49,8 @@ NAV: tuple[NavItem, ...] = (
     NavItem(Section.MONEY, "Payments", "seller:money"),
     NavItem(Section.PERFORMANCE, "Performance", "seller:performance"),
     NavItem(Section.PERFORMANCE, "Analytics", "seller:analytics"),
+    NavItem(Section.PERFORMANCE, "Reviews", "seller:reviews"),
+    NavItem(Section.PERFORMANCE, "Feedback", "seller:feedback"),
     NavItem(Section.MEMBERS, "Members", "seller:member-list"),
     NavItem(Section.SETTINGS, "Settings", "seller:settings"),
 )

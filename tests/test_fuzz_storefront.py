@@ -222,12 +222,43 @@ GROUPS = [
     ),
     ("seller-returns", "return_seller_user", "get", lambda w: "/seller/returns/", ["page", "status"]),
     (
+        "feedback-leave",
+        "shopper",
+        "post",
+        lambda w: f"/feedback/{w['seller_order'].number}/",
+        ["rating", "arrived_on_time", "as_described", "good_service", "comment"],
+    ),
+    ("seller-reviews", "return_seller_user", "get", lambda w: "/seller/reviews/", ["stars", "reply", "page"]),
+    ("seller-feedback", "return_seller_user", "get", lambda w: "/seller/feedback/", ["kind", "page"]),
+    (
         "seller-return",
         "return_seller_user",
         "post",
         lambda w: f"/seller/returns/{w['rma'].number}/",
         ["action", "note", "warehouse", "restock-{line}"],
     ),
+    (
+        "reviews-list",
+        None,
+        "get",
+        lambda w: f"/reviews/product/{w['line'].product.slug}/",
+        ["stars", "with_photos", "sort", "page"],
+    ),
+    (
+        "review-write-get",
+        "shopper",
+        "get",
+        lambda w: f"/reviews/product/{w['line'].product.slug}/write/",
+        ["rating"],
+    ),
+    (
+        "review-write",
+        "shopper",
+        "post",
+        lambda w: f"/reviews/product/{w['line'].product.slug}/write/",
+        ["rating", "title", "body"],
+    ),
+    ("reviews-mine", "shopper", "get", lambda w: "/reviews/mine/", ["page"]),
 ]
 
 

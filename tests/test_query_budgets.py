@@ -76,13 +76,13 @@ BUDGETS: dict[str, Budget] = {
     "home":                  Budget("/", "guest", 4, 3),
     "category":              Budget("/c/{category}/", "guest", 7, 6),
     "product":               Budget("/p/{product}/", "guest", 5, 4),
-    "seller":                Budget("/sellers/{seller}/", "guest", 5, 4),
+    "seller":                Budget("/sellers/{seller}/", "guest", 7, 6),  # + feedback counts, comments
     "search":                Budget("/search/?q=kettle", "guest", 8, 6),
     "search-suggest":        Budget("/search/suggest/?q=kett", "guest", 6, 0, ajax=True),
     "cart":                  Budget("/cart/", "shopper", 5, 4),
     "checkout":              Budget("/checkout/", "shopper", 11, 8),
     "order-list":            Budget("/orders/", "shopper", 6, 4),
-    "order-detail":          Budget("/orders/{order}/", "shopper", 13, 11),
+    "order-detail":          Budget("/orders/{order}/", "shopper", 15, 13),  # + feedback, own reviews
     "order-detail-unpaid":   Budget("/orders/{unpaid_order}/", "shopper", 11, 9),
     "return-create":         Budget("/returns/new/{seller_order}/", "shopper", 9, 7),
     "pay":                   Budget("/pay/{unpaid_order}/", "shopper", 5, 3),

@@ -51,3 +51,16 @@ def dispute_created_defects_record(*, dispute_id: int, order_id: int, **payload)
             source_id=dispute_id,
             occurred_at=occurred_at,
         )
+
+
+def order_defect_withdraw(*, seller_order: SellerOrder, kind: str, source_id: str | int) -> bool:
+    """Stop counting a defect whose source was withdrawn (removed negative feedback).
+
+    Delete its row, so the seller order counts as defective only for what is
+    left; return whether there was one. The figures change at the next
+    recomputation, as when a defect is recorded.
+    """
+    deleted, _ = OrderDefect.objects.filter(
+        seller_order=seller_order, kind=kind, source_id=str(source_id).strip()
+    ).delete()
+    return bool(deleted)

@@ -31,7 +31,7 @@ def page_section_register(section: PageSection) -> None:
     _SECTIONS[(section.page, section.key)] = section
 
 
-def page_sections(page: str, **objects) -> list[dict]:
+def page_sections(page: str, /, **objects) -> list[dict]:
     """The sections of ``page`` that have something to show: ``{"key", "template", "context"}`` each."""
     sections = sorted((s for s in _SECTIONS.values() if s.page == page), key=lambda s: (s.order, s.key))
     rendered = []

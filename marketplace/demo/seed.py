@@ -32,6 +32,7 @@ from marketplace.demo.generator import (
 from marketplace.demo.images import SIZE, ensure_image_pool
 from marketplace.demo.past_orders import seed_orders
 from marketplace.demo.seller_central import seed_application, seed_seller_central
+from orders.sales import sales_days_rebuild
 from sellers.models import Seller, SellerMember
 
 BATCH_UNITS = 1000
@@ -350,6 +351,9 @@ def seed_demo(
     central = seed_seller_central(seller_id=lookups.sellers[DEMO_SELLER_INDEX]) + seed_application()
     if central:
         report(f"Seller Central: {', '.join(central)}.")
+    # Sales counts from the past orders; a product no order names keeps its seeded figure (ADR 0083).
+    sales = sales_days_rebuild(keep_unsold=True)
+    report(f"Sales counts: {sales.orders} paid orders counted, {sales.changed} figures changed.")
     return added
 
 

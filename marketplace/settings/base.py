@@ -56,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer is counted and carries its request id (docs/operations.md).
+    "marketplace.core.middleware.MetricsMiddleware",
+    "marketplace.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,6 +106,21 @@ else:
 # Persistent connections: opening one costs ~10 ms, which would cap every page.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica for the storefront's read-only pages (marketplace/core/replica.py, ADR 0084):
+# the "replica" alias and its router exist only when DATABASE_REPLICA_URL is set.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+# The apps whose models those pages may read from the replica; all others stay on the primary.
+DATABASE_REPLICA_APPS = env.list(
+    "DATABASE_REPLICA_APPS", default=["catalog", "sellers", "reviews", "fulfillment"]
+)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **env.db_url_config(DATABASE_REPLICA_URL),
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},  # a test run never creates a second test database
+    }
+    DATABASE_ROUTERS = ["marketplace.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set, local memory otherwise.
@@ -224,6 +242,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Sales counts decay every day (orders/sales.py, ADR 0083).
+    "orders-sales-counts-refresh": {
+        "task": "orders.tasks.sales_counts_refresh_task",
+        "schedule": crontab(minute=10, hour=0),
+        "options": {"expires": 23 * 60 * 60},
+    },
     # Weekly payouts, Monday 06:00 UTC, for the week that ended on Sunday; retries hourly.
     "payments-payout-run": {
         "task": "payments.tasks.payout_run_task",
@@ -328,6 +352,8 @@ RECONCILIATION_WINDOW_HOURS = env.int("RECONCILIATION_WINDOW_HOURS", default=72)
 RECONCILIATION_GRACE_MINUTES = env.int("RECONCILIATION_GRACE_MINUTES", default=30)
 
 REST_FRAMEWORK = {
+    # Sessions only: no HTTP Basic, which would take passwords with no rate limit and no MFA.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 24,
 }
@@ -347,13 +373,48 @@ CART_MAX_QUANTITY_PER_LINE = env.int("CART_MAX_QUANTITY_PER_LINE", default=30)
 CART_MAX_LINES = env.int("CART_MAX_LINES", default=50)
 CART_MAX_UNITS = env.int("CART_MAX_UNITS", default=100)
 
+# Logs (marketplace/core/logs.py): one line per record on stderr, each with its request id; JSON
+# (python-json-logger) with LOG_FORMAT=json, the production default, else readable text. The
+# Celery worker and beat use this too. marketplace.request is the access log (one line a request),
+# quiet here because runserver prints its own; production turns it on.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "marketplace.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "marketplace.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": LOG_FORMAT}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"pgserver": {"level": "WARNING"}},
+    "loggers": {"pgserver": {"level": "WARNING"}, "marketplace.request": {"level": "WARNING"}},
 }
+
+# Prometheus metrics at /metrics (marketplace/core/metrics.py): for a bearer token, or from this
+# machine with DEBUG on; 404 for anyone else. A Celery worker serves its own on
+# METRICS_WORKER_PORT (0: off), behind the same token.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_WORKER_PORT = env.int("METRICS_WORKER_PORT", default=0)
+METRICS_WORKER_ADDRESS = env.str("METRICS_WORKER_ADDRESS", default="0.0.0.0")  # noqa: S104 (token-protected)
+
+# Error reports to Sentry, only when SENTRY_DSN is set (marketplace/core/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from marketplace.core.sentry import sentry_init
+
+    sentry_init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # Seller scorecard (fulfillment/scorecard/, docs/scorecard.md). A figure at or past its
 # threshold (below it for valid tracking) takes the seller out of the buy box. Amazon's
@@ -374,6 +435,14 @@ CELERY_BEAT_SCHEDULE["fulfillment-scorecards-recompute"] = {
     "schedule": crontab(minute=15),
     "options": {"expires": 50 * 60},
 }
+
+# Review requests: a few days after delivery, once per order line (reviews/requests.py).
+CELERY_BEAT_SCHEDULE["reviews-requests-send"] = {
+    "task": "reviews.tasks.review_requests_send_task",
+    "schedule": crontab(minute=40),
+    "options": {"expires": 50 * 60},
+}
+REVIEW_REQUEST_DELAY_DAYS = env.int("REVIEW_REQUEST_DELAY_DAYS", default=5)
 
 # Content-Security-Policy, enforced (django-csp; docs/decisions/0080-security-headers.md).
 # Scripts and styles come from our own origin; an inline one needs the request's nonce

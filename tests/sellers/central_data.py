@@ -26,6 +26,7 @@ APP_MODULES = (
     "tests.fulfillment.seller_central_urls",
     "tests.orders.seller_central_urls",
     "tests.payments.seller_central_urls",
+    "tests.reviews.seller_central_urls",
     "tests.sellers.seller_central_urls",
 )
 

@@ -94,7 +94,7 @@ def test_seller_page_query_count_does_not_grow_with_listings(count, client, djan
         offer = list_offer(seller, f"Thing {i}", "4.00", stock=0)
         StockFactory(offer=offer, warehouse=warehouse, on_hand=2)
 
-    # navigation, seller, count, offers with products, images
-    with django_assert_num_queries(5):
+    # navigation, seller, count, offers with products, images; the feedback section (reviews): 2
+    with django_assert_num_queries(7):
         response = client.get(seller_url(seller))
     assert response.status_code == 200
