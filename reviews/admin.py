@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils.html import format_html_join
 
+from catalog.admin import AutocompleteListFilter
 from marketplace.core.admin_actions import action_confirmation, decide_each
 from reviews.feedback.services import feedback_staff_remove
 from reviews.models import Review, ReviewReport, SellerFeedback, SellerReply
@@ -67,8 +68,18 @@ class ReviewAdmin(admin.ModelAdmin):
         "helpful_count",
         "created_at",
     ]
-    list_filter = [QueueFilter, "status", "rating", "verified_purchase", "created_at"]
-    search_fields = ["title", "body", "author__email", "product__title", "product__gtin"]
+    list_filter = [QueueFilter, "status", "rating", ("product", AutocompleteListFilter), "created_at"]
+    search_fields = [
+        "title",
+        "body",
+        "author__email",
+        "product__title",
+        "=product__gtin",
+        "order_line__seller_order__seller__name",
+    ]
+    search_help_text = (
+        "Title or text, author's e-mail, product title, GTIN (exact) or the selling seller's name."
+    )
     list_select_related = ["product"]
     list_per_page = 50
     ordering = ["created_at", "id"]
@@ -98,6 +109,10 @@ class ReviewAdmin(admin.ModelAdmin):
         "edited_at",
     ]
     exclude = ["photo_count"]
+
+    @property
+    def media(self):
+        return super().media + AutocompleteListFilter.media_for(Review, "product", self.admin_site)
 
     def has_add_permission(self, request):
         return False
@@ -249,7 +264,15 @@ class SellerFeedbackAdmin(admin.ModelAdmin):
         "status",
         "created_at",
     ]
-    list_filter = ["status", "rating", "arrived_on_time", "as_described", "good_service", "created_at"]
+    list_filter = [
+        "status",
+        "rating",
+        ("seller", AutocompleteListFilter),
+        "arrived_on_time",
+        "as_described",
+        "good_service",
+        "created_at",
+    ]
     search_fields = ["seller__name", "comment", "author__email", "seller_order__number"]
     list_select_related = ["seller"]
     readonly_fields = [
@@ -268,6 +291,10 @@ class SellerFeedbackAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     actions = ["remove"]
+
+    @property
+    def media(self):
+        return super().media + AutocompleteListFilter.media_for(SellerFeedback, "seller", self.admin_site)
 
     def has_add_permission(self, request):
         return False

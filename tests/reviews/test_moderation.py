@@ -210,3 +210,20 @@ def test_staff_remove_feedback_with_a_reason_in_the_admin(staff_client):
     assert not OrderDefect.objects.filter(seller_order=seller_order).exists()
     seller_order.seller.refresh_from_db()
     assert seller_order.seller.rating_count == 0
+
+
+def test_staff_filter_reviews_by_product_and_find_them_by_seller(staff_client):
+    first, second = write(), write()
+    url = reverse(CHANGELIST)
+    by_product = staff_client.get(url, {"product__id__exact": first.product_id})
+    assert by_product.status_code == 200
+    assert [r.pk for r in by_product.context["cl"].result_list] == [first.pk]
+    seller_name = second.order_line.seller_order.seller.name
+    found = staff_client.get(url, {"q": seller_name})
+    assert second.pk in {r.pk for r in found.context["cl"].result_list}
+    for stars in ("5", "1"):
+        assert staff_client.get(url, {"rating": stars}).status_code == 200
+    feedback_list = staff_client.get(
+        reverse("admin:reviews_sellerfeedback_changelist"), {"seller__id__exact": 1}
+    )
+    assert feedback_list.status_code == 200
