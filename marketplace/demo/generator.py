@@ -60,8 +60,6 @@ class ProductSpec:
     variant_attributes: dict
     weight_grams: int
     list_price: Decimal | None  # None: the maker publishes no list price
-    rating_average: Decimal
-    rating_count: int
     sales_count: int
     age: timedelta  # how long before the seeding the product was created
     images: tuple[tuple[int, str], ...]  # (pool variant, alt text)
@@ -91,8 +89,6 @@ class SellerProfile:
     description: str
     country: str
     status: str
-    rating_average: Decimal
-    rating_count: int
     sku_prefix: str
     age: timedelta
     warehouses: tuple[int, ...]  # indexes into vocabulary.CITIES
@@ -114,10 +110,10 @@ def seller_profiles() -> tuple[SellerProfile, ...]:
             city = rng.choice(home if rng.random() < 0.5 else anywhere)
             if city not in cities:
                 cities.append(city)
-        rating_count = 0 if status == "applied" else int(rng.paretovariate(1.1) * 40)
-        rating = (
-            Decimal(str(round(min(5.0, rng.triangular(3.4, 5.0, 4.7)), 2))) if rating_count else Decimal(0)
-        )
+        if status != "applied":
+            # Once a made-up rating: drawn still so that the rest stays as it was. Ratings come from
+            # feedback now (marketplace.demo.reviews).
+            rng.paretovariate(1.1), rng.triangular(3.4, 5.0, 4.7)
         prefix = "".join(word[0] for word in name.replace("&", "").split()[:3]).upper()
         profiles.append(
             SellerProfile(
@@ -127,8 +123,6 @@ def seller_profiles() -> tuple[SellerProfile, ...]:
                 description=description,
                 country=country,
                 status=status,
-                rating_average=rating,
-                rating_count=rating_count,
                 sku_prefix=f"{prefix}{index:02d}",
                 age=timedelta(days=rng.randint(40, 1500)),
                 warehouses=tuple(cities[:count]),
@@ -310,8 +304,10 @@ def _product(rng, seed, k, j, top, sub, words, popularity, *, sellable, variant=
         words["family_price"] = list_price, has_list_price
     attributes = dict(words["attributes"])
     attributes.update(variant or {})
-    rating_count = 0 if rng.random() < 0.12 else int(popularity * 60 + rng.randint(1, 40))
-    rating = min(5.0, max(1.0, rng.gauss(4.3, 0.45))) if rating_count else 0.0
+    if rng.random() >= 0.12:
+        # Once a made-up rating: drawn still so that the rest of the unit stays as it was. Ratings
+        # come from reviews now (marketplace.demo.reviews).
+        rng.randint(1, 40), rng.gauss(4.3, 0.45)
     sales = int(min(popularity, 400) * 25)
     images = tuple(
         (variant_index % len(top_cat.palette), f"{title}, {v.IMAGE_VIEWS[n]}")
@@ -326,8 +322,6 @@ def _product(rng, seed, k, j, top, sub, words, popularity, *, sellable, variant=
         variant_attributes=dict(variant or {}),
         weight_grams=rng.randint(*subcat.weight),
         list_price=list_price if has_list_price else None,
-        rating_average=Decimal(str(round(rating, 1))).quantize(CENT),
-        rating_count=rating_count,
         sales_count=sales,
         age=timedelta(seconds=int(HISTORY.total_seconds() * rng.random() ** 1.3)),
         images=images,

@@ -31,6 +31,7 @@ from marketplace.demo.generator import (
 )
 from marketplace.demo.images import SIZE, ensure_image_pool
 from marketplace.demo.past_orders import seed_orders
+from marketplace.demo.reviews import seed_payouts, seed_reviews
 from marketplace.demo.seller_central import seed_application, seed_seller_central
 from orders.sales import sales_days_rebuild
 from sellers.models import Seller, SellerMember
@@ -95,8 +96,6 @@ def ensure_sellers() -> tuple[dict[int, int], dict[int, list[int]], list[int]]:
             description=p.description,
             country=p.country,
             support_email=f"support@{p.slug}.example.com",
-            rating_average=p.rating_average,
-            rating_count=p.rating_count,
             approved_at=None if p.status == "applied" else now - p.age,
         )
         for p in SELLER_PROFILES
@@ -210,8 +209,6 @@ def _product_row(spec: ProductSpec, unit: UnitSpec, lookups: Lookups, *, parent_
         variant_attributes=spec.variant_attributes,
         weight_grams=spec.weight_grams,
         list_price_amount=spec.list_price,
-        rating_average=spec.rating_average,
-        rating_count=spec.rating_count,
         sales_count=spec.sales_count,
     )
 
@@ -334,7 +331,11 @@ def seed_demo(
 ) -> int:
     """Make sure the fixed demo data exists and the catalog has ``products`` products.
 
-    With ``orders``, also the past orders in every state (``seed_orders``), once.
+    With ``orders``, also the past orders, once: the delivered orders of a pool
+    of shoppers with their reviews and seller feedback, from which every rating
+    figure comes (``seed_reviews``), the orders in every state
+    (``seed_orders``) and the weekly payouts of the past (``seed_payouts``).
+    Without, no product or seller has a rating.
     """
     written = ensure_image_pool()
     report(f"Image pool ready ({written} new pictures).")
@@ -347,10 +348,13 @@ def seed_demo(
     if added:
         analyze_tables()
     if orders:
+        seed_reviews(seed=seed, report=report)
         seed_orders(seed=seed, report=report)
     central = seed_seller_central(seller_id=lookups.sellers[DEMO_SELLER_INDEX]) + seed_application()
     if central:
         report(f"Seller Central: {', '.join(central)}.")
+    if orders:
+        seed_payouts(report=report)
     # Sales counts from the past orders; a product no order names keeps its seeded figure (ADR 0083).
     sales = sales_days_rebuild(keep_unsold=True)
     report(f"Sales counts: {sales.orders} paid orders counted, {sales.changed} figures changed.")

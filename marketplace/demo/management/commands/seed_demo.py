@@ -11,9 +11,10 @@ from marketplace.demo.seed import seed_demo
 class Command(BaseCommand):
     help = (
         "Create demo categories, brands, sellers, warehouses, accounts and products with offers, stock "
-        "and images, and about forty past orders in every state (shipped, in transit, delivered on time "
-        "and late, returned, claimed). Running it again with the same --products adds nothing; a larger "
-        "number tops up."
+        "and images; two years of delivered orders of a pool of shoppers with their reviews and seller "
+        "feedback (every rating comes from them); and about forty past orders in every state (shipped, "
+        "in transit, delivered on time and late, returned, claimed). Running it again with the same "
+        "--products adds nothing; a larger number tops up."
     )
 
     def add_arguments(self, parser):
@@ -23,7 +24,9 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing when the catalog already has products."
         )
         parser.add_argument(
-            "--no-orders", action="store_true", help="Seed the catalog only, without the past orders."
+            "--no-orders",
+            action="store_true",
+            help="Seed the catalog only, without the past orders (and so without reviews or ratings).",
         )
 
     def handle(self, *args, products, seed, if_empty, no_orders, **options):
