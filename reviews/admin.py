@@ -30,6 +30,26 @@ class ReasonForm(forms.Form):
     )
 
 
+def reason_then(
+    modeladmin, request, queryset, *, apply, action: str, title: str, template: str, related: str
+):
+    """Ask for the reason on an intermediate page; once it is given, ``apply(reason)``."""
+    form = ReasonForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        apply(form.cleaned_data["reason"])
+        return None
+    return action_confirmation(
+        modeladmin,
+        request,
+        template=template,
+        title=title,
+        action=action,
+        objects=queryset.select_related(related).order_by("pk"),
+        form=form,
+        submit_label=title.split()[0],
+    )
+
+
 class QueueFilter(admin.SimpleListFilter):
     title = "moderation queue"
     parameter_name = "queue"
@@ -152,19 +172,15 @@ class ReviewAdmin(admin.ModelAdmin):
         self._decide(request, queryset, "published", review_publish)
 
     def _with_reason(self, request, queryset, *, action, verb, service, title, intro_template):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._decide(request, queryset, verb, service, reason=form.cleaned_data["reason"])
-            return None
-        return action_confirmation(
+        return reason_then(
             self,
             request,
-            template=intro_template,
-            title=title,
+            queryset,
+            apply=lambda reason: self._decide(request, queryset, verb, service, reason=reason),
             action=action,
-            objects=queryset.select_related("product").order_by("pk"),
-            form=form,
-            submit_label=title.split()[0],
+            title=title,
+            template=intro_template,
+            related="product",
         )
 
     @admin.action(description="Reject the selected reviews (the authors may edit them)")
@@ -237,19 +253,15 @@ class SellerReplyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Reject the selected replies")
     def reject(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
-            self._decide(request, queryset, "rejected", publish=False, reason=form.cleaned_data["reason"])
-            return None
-        return action_confirmation(
+        return reason_then(
             self,
             request,
-            template="admin/reviews/sellerreply/reject_selected.html",
-            title="Reject replies",
+            queryset,
+            apply=lambda reason: self._decide(request, queryset, "rejected", publish=False, reason=reason),
             action="reject",
-            objects=queryset.select_related("seller").order_by("pk"),
-            form=form,
-            submit_label="Reject",
+            title="Reject replies",
+            template="admin/reviews/sellerreply/reject_selected.html",
+            related="seller",
         )
 
 
@@ -304,8 +316,7 @@ class SellerFeedbackAdmin(admin.ModelAdmin):
 
     @admin.action(description="Remove the selected feedback (abuse, or not about the seller)")
     def remove(self, request, queryset):
-        form = ReasonForm(request.POST if "apply" in request.POST else None)
-        if form.is_bound and form.is_valid():
+        def apply(reason):
             decide_each(
                 self,
                 request,
@@ -318,16 +329,16 @@ class SellerFeedbackAdmin(admin.ModelAdmin):
                 name_of=lambda feedback: f"feedback on {feedback.seller_order_id} for {feedback.seller.name}",
                 log_label="Seller feedback",
                 verb="removed",
-                reason=form.cleaned_data["reason"],
+                reason=reason,
             )
-            return None
-        return action_confirmation(
+
+        return reason_then(
             self,
             request,
-            template="admin/reviews/sellerfeedback/remove_selected.html",
-            title="Remove feedback",
+            queryset,
+            apply=apply,
             action="remove",
-            objects=queryset.select_related("seller").order_by("pk"),
-            form=form,
-            submit_label="Remove",
+            title="Remove feedback",
+            template="admin/reviews/sellerfeedback/remove_selected.html",
+            related="seller",
         )

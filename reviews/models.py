@@ -205,25 +205,18 @@ class SellerReply(models.Model):
         return f"reply of {self.seller_id} to {self.review_id}"
 
 
-class ProductRating(models.Model):
-    """The published reviews of a product family, counted by stars.
+class StarsHistogram(models.Model):
+    """How many published ratings of each star count (an aggregate row)."""
 
-    Changed only by ``reviews.aggregates`` in the transaction of the review
-    change, with the row locked; ``catalog.Product.rating_average`` and
-    ``rating_count`` (which search and listings read) are written with it.
-    """
-
-    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="+")
     stars_1 = models.PositiveIntegerField(default=0)
     stars_2 = models.PositiveIntegerField(default=0)
     stars_3 = models.PositiveIntegerField(default=0)
     stars_4 = models.PositiveIntegerField(default=0)
     stars_5 = models.PositiveIntegerField(default=0)
-    with_photos = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
-    def __str__(self):
-        return f"ratings of {self.product_id}"
+    class Meta:
+        abstract = True
 
     @property
     def histogram(self) -> dict[int, int]:
@@ -232,6 +225,21 @@ class ProductRating(models.Model):
     @property
     def count(self) -> int:
         return sum(self.histogram.values())
+
+
+class ProductRating(StarsHistogram):
+    """The published reviews of a product family, counted by stars.
+
+    Changed only by ``reviews.aggregates`` in the transaction of the review
+    change, with the row locked; ``catalog.Product.rating_average`` and
+    ``rating_count`` (which search and listings read) are written with it.
+    """
+
+    product = models.OneToOneField(Product, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    with_photos = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"ratings of {self.product_id}"
 
 
 class SellerFeedback(models.Model):
@@ -281,27 +289,13 @@ class SellerFeedback(models.Model):
         return self.rating <= 2
 
 
-class SellerRating(models.Model):
+class SellerRating(StarsHistogram):
     """The published feedback of a seller, lifetime, counted by stars (kept like ``ProductRating``)."""
 
     seller = models.OneToOneField(Seller, primary_key=True, on_delete=models.CASCADE, related_name="+")
-    stars_1 = models.PositiveIntegerField(default=0)
-    stars_2 = models.PositiveIntegerField(default=0)
-    stars_3 = models.PositiveIntegerField(default=0)
-    stars_4 = models.PositiveIntegerField(default=0)
-    stars_5 = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"feedback of {self.seller_id}"
-
-    @property
-    def histogram(self) -> dict[int, int]:
-        return {stars: getattr(self, f"stars_{stars}") for stars in range(5, 0, -1)}
-
-    @property
-    def count(self) -> int:
-        return sum(self.histogram.values())
 
 
 class ReviewRequest(models.Model):
