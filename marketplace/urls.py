@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -15,6 +16,9 @@ from marketplace.core import views as core_views
 
 admin.site.site_header = "Marketplace administration"
 admin.site.site_title = "Marketplace admin"
+# The admin signs in through allauth's sign-in (its rate limits, MFA): /admin/login/ sends an
+# anonymous visitor there with ``next``, and refuses a signed-in non-staff user (ADR 0088).
+admin.site.login = secure_admin_login(admin.site.login)
 
 # The public seller page lists offers, so its view belongs to the catalog.
 seller_urls = [path("<slug:slug>/", SellerDetailView.as_view(), name="seller-detail")]
@@ -32,6 +36,7 @@ seller_central_urls = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("marketplace.accounts.urls_allauth")),  # before allauth's own
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),
     path("sellers/", include((seller_urls, "sellers"))),
@@ -63,3 +68,5 @@ if settings.SERVE_MEDIA:
 
 handler404 = "marketplace.core.views.page_not_found"
 handler500 = "marketplace.core.views.server_error"
+# allauth's rate limits answer with this page (allauth.core.internal.ratelimit.respond_429).
+handler429 = "marketplace.accounts.views.too_many_requests"

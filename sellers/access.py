@@ -55,8 +55,17 @@ ROLE_SECTIONS: dict[str, frozenset[str]] = {
 }
 
 
+# Roles that reach the seller's money, payouts and team: they need a second factor before any
+# Seller Central page (marketplace/accounts/mfa.py, ADR 0088).
+MFA_ROLES = frozenset({Role.OWNER, Role.FINANCE})
+
+
 def role_allows(role: str, section: str) -> bool:
     return section in ROLE_SECTIONS.get(role, frozenset())
+
+
+def role_requires_mfa(role: str) -> bool:
+    return role in MFA_ROLES
 
 
 def membership_list(*, user) -> list[SellerMember]:

@@ -22,7 +22,15 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 
-from sellers.access import ROLE_SECTIONS, Section, membership_current, role_allows, view_as_current
+from marketplace.accounts.mfa import mfa_required_response
+from sellers.access import (
+    ROLE_SECTIONS,
+    Section,
+    membership_current,
+    role_allows,
+    role_requires_mfa,
+    view_as_current,
+)
 from sellers.models import Seller, SellerCentralAccess, SellerMember
 from sellers.services.view_as import seller_central_access_view_record
 
@@ -199,6 +207,9 @@ class SellerCentralMixin(LoginRequiredMixin):
     True, the role is the owner's (every section opens), every write (any
     method but GET/HEAD/OPTIONS/TRACE) is refused with a 403 before the view
     runs, and each request appends one row to the access's audit.
+
+    Owners and finance members, and staff viewing as a seller, without a
+    second factor go to its set-up page first (``MFA_REQUIRED_FOR_PRIVILEGED``).
     """
 
     section: str = Section.DASHBOARD
@@ -220,11 +231,15 @@ class SellerCentralMixin(LoginRequiredMixin):
             raise Http404("You do not work for a seller.")
         if not role_allows(membership.role, self.section):
             raise Http404("No such page.")
+        if role_requires_mfa(membership.role) and (response := mfa_required_response(request)):
+            return response
         self.member = membership
         self.seller = membership.seller
         return super().dispatch(request, *args, **kwargs)
 
     def dispatch_view_as(self, access: SellerCentralAccess, request, *args, **kwargs):
+        if response := mfa_required_response(request):  # staff, with the owner's view
+            return response
         _view_as_record(request, access)
         request.seller_central_view_as = access
         self.view_as, self.read_only = access, True

@@ -184,6 +184,8 @@ GROUPS = [
     ("order-detail", "shopper", "get", lambda w: w["order"].get_absolute_url(), ["page"]),
     ("order-cancel", "shopper", "post", lambda w: f"/orders/{w['order'].number}/cancel/", ["reason"]),
     ("account", "shopper", "get", lambda w: "/account/", ["page"]),
+    ("sign-in", None, "post", lambda w: "/accounts/login/", ["login", "password", "next"]),
+    ("mfa-required", "shopper", "get", lambda w: "/account/two-factor/required/", ["next"]),
     (
         "address-new",
         "shopper",

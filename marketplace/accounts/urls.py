@@ -9,4 +9,6 @@ urlpatterns = [
     path("addresses/new/", views.AddressCreateView.as_view(), name="address-create"),
     path("addresses/<int:pk>/edit/", views.AddressUpdateView.as_view(), name="address-update"),
     path("addresses/<int:pk>/delete/", views.AddressDeleteView.as_view(), name="address-delete"),
+    path("two-factor/required/", views.MFARequiredView.as_view(), name="mfa-required"),
+    path("two-factor/continue/", views.MFAContinueView.as_view(), name="mfa-continue"),
 ]

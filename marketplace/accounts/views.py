@@ -1,10 +1,14 @@
+from http import HTTPStatus
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.shortcuts import redirect
-from django.urls import reverse_lazy
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from marketplace.accounts import selectors, services
+from marketplace.accounts import mfa, selectors, services
 from marketplace.accounts.forms import AddressForm
 
 
@@ -71,3 +75,37 @@ class AddressDeleteView(LoginRequiredMixin, TemplateView):
         services.address_delete(address=self.address)
         messages.success(request, "Address deleted.")
         return redirect("accounts:overview")
+
+
+class MFARequiredView(LoginRequiredMixin, TemplateView):
+    """Why this account needs a second factor, and the ways to add one; keeps ``next`` for "Continue"."""
+
+    template_name = "account/mfa_required.html"
+
+    def get(self, request, *args, **kwargs):
+        next_url = mfa.safe_next(request, request.GET.get("next"))
+        if mfa.user_has_second_factor(request.user):
+            return HttpResponseRedirect(next_url or reverse("mfa_index"))
+        if next_url:
+            request.session[mfa.NEXT_SESSION_KEY] = next_url
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next_url"] = self.request.session.get(mfa.NEXT_SESSION_KEY)
+        return context
+
+
+class MFAContinueView(LoginRequiredMixin, View):
+    """Back to the page that asked for a second factor, once there is one (else to the set-up page)."""
+
+    def post(self, request, *args, **kwargs):
+        if not mfa.user_has_second_factor(request.user):
+            return redirect("accounts:mfa-required")
+        next_url = mfa.safe_next(request, request.session.pop(mfa.NEXT_SESSION_KEY, None))
+        return HttpResponseRedirect(next_url or reverse("accounts:overview"))
+
+
+def too_many_requests(request, exception=None):
+    """The 429 page of allauth's rate limits (``handler429``): what to wait for, and the e-mail ways in."""
+    return render(request, "account/too_many_requests.html", status=HTTPStatus.TOO_MANY_REQUESTS)

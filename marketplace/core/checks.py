@@ -1,7 +1,8 @@
 """System checks: production refuses the stand-ins that only a demo or a test may run on.
 
 Each app that has a sandbox registers its own check (payments: the sandbox payment provider;
-fulfillment: the sandbox carrier; here: an e-mail backend that sends nothing). A check passes
+fulfillment: the sandbox carrier; here: an e-mail backend that sends nothing, and privileged
+accounts without a second factor, ``MFA_REQUIRED_FOR_PRIVILEGED`` off). A check passes
 when the stand-in is not in use, or when ``settings.SANDBOX_ALLOWED`` names it: every name in
 dev and test, none in production unless the environment says so (``SANDBOX_ALLOWED=payments,
 carrier,email`` for a demo stack).
@@ -43,6 +44,24 @@ def email_delivers_check(app_configs=None, **kwargs) -> list[Error]:
                 what=f"E-mail goes to {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}, not to the shoppers",
                 fix="Set EMAIL_URL to the SMTP server (smtp+tls://user:pass@host:587)",
                 check_id="core.E001",
+            )
+        ]
+    return []
+
+
+@register()
+def mfa_required_check(app_configs=None, **kwargs) -> list[Error]:
+    """Staff and seller owners and finance members need a second factor (ADR 0088)."""
+    if not getattr(settings, "MFA_REQUIRED_FOR_PRIVILEGED", True) and not sandbox_allowed("mfa"):
+        return [
+            sandbox_refused(
+                name="mfa",
+                what=(
+                    "MFA_REQUIRED_FOR_PRIVILEGED is off: staff and seller owners and finance members "
+                    "would reach the admin and Seller Central with a password alone"
+                ),
+                fix="Unset MFA_REQUIRED_FOR_PRIVILEGED (it defaults to on)",
+                check_id="core.E002",
             )
         ]
     return []

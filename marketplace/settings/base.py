@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django_elasticsearch_dsl",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "marketplace.core",
     "marketplace.accounts",
     "sellers",
@@ -70,6 +72,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "marketplace.core.headers.PermissionsPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Staff reach no admin page without a second factor (MFA_REQUIRED_FOR_PRIVILEGED).
+    "marketplace.accounts.middleware.StaffMFARequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -137,10 +141,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# allauth's backend alone (a ModelBackend, for permissions too): with Django's own in front, each
+# wrong password was hashed twice (ADR 0088).
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -165,6 +168,41 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "marketplace.accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Marketplace] "
+# Accounts hardening (docs/security.md, ADR 0088). A code e-mailed to the address signs in too,
+# so the owner always gets in while password sign-in to the account is paused.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Changing or adding an e-mail address, and every MFA change, asks for the password (or a second
+# factor) again if the last confirmation is older than 5 minutes; so does the payout account.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# Failed sign-ins (marketplace/accounts/throttle.py). Refused attempts are answered before any
+# password is hashed. By address, whatever the account: 429. By account, from anywhere: password
+# sign-in pauses (a code by e-mail and the password reset still work, and the reset clears it).
+# "login_failed" is allauth's own, used for wrong MFA codes (keyed by user).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed_address": env.str("LOGIN_FAILED_ADDRESS_LIMITS", default="5/m/ip,20/h/ip"),
+    "login_failed_account": env.str("LOGIN_FAILED_ACCOUNT_LIMITS", default="10/15m/key,30/d/key"),
+    "login_failed": "10/m/ip,5/5m/key",
+}
+# Proxies in front that append the client's address to X-Forwarded-For (0: REMOTE_ADDR is the
+# client). The rate limits above key on that address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
+
+# Two-factor authentication (allauth.mfa): an authenticator app, security keys and passkeys
+# (which also sign in on their own), and recovery codes.
+MFA_ADAPTER = "marketplace.accounts.adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+# A code from the 30 seconds before or after also counts (a clock a little off, a code typed at the
+# turn of the period); each code works once.
+MFA_TOTP_TOLERANCE = 1
+# The WebAuthn relying party: the site's domain (empty: the host of each request).
+MFA_WEBAUTHN_RP_ID = env.str("MFA_WEBAUTHN_RP_ID", default=SITE_DOMAIN.partition(":")[0])
+# Staff (before any admin page) and seller owners and finance members (before Seller Central)
+# must have an authenticator. Off only where SANDBOX_ALLOWED names "mfa" (system check).
+MFA_REQUIRED_FOR_PRIVILEGED = env.bool("MFA_REQUIRED_FOR_PRIVILEGED", default=True)
+# "Sign out everywhere" (allauth.usersessions) lists the sessions it records at each sign-in.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -280,9 +318,10 @@ CELERY_BEAT_SCHEDULE = {
 # Carrier adapters: code -> class (fulfillment/carriers/). A real carrier is added here.
 CARRIERS = {"sandbox": "fulfillment.carriers.sandbox.SandboxCarrier"}
 # The stand-ins allowed to run: the sandbox payment provider ("payments"), the sandbox carrier
-# ("carrier") and an e-mail backend that delivers nothing ("email"). All here; production
+# ("carrier"), an e-mail backend that delivers nothing ("email") and privileged accounts without
+# a second factor ("mfa", when MFA_REQUIRED_FOR_PRIVILEGED is off). All here; production
 # allows none unless the environment names them (system checks, marketplace/core/checks.py).
-SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=["payments", "carrier", "email"])
+SANDBOX_ALLOWED = env.list("SANDBOX_ALLOWED", default=["payments", "carrier", "email", "mfa"])
 # /bench/bare/, the cheapest response: the baseline of bench/ (docs/performance.md).
 BENCH_VIEWS = env.bool("BENCH_VIEWS", default=True)
 # The sandbox carrier signs its webhooks with this secret (HMAC-SHA256).

@@ -31,6 +31,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# The TLS proxy in front appends the client's address to X-Forwarded-For; the sign-in rate
+# limits key on it (0 when nothing is in front of gunicorn).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
 # JSON logs unless LOG_FORMAT says otherwise, and the access log on (gunicorn's own is off).
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405

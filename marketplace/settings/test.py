@@ -20,3 +20,8 @@ STORAGES = {
 }
 # Elasticsearch integration tests (run when ELASTICSEARCH_URL is set) delete and recreate this index.
 ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_TEST_INDEX", default="marketplace-products-test")
+# Tests sign owners and staff in with force_login and no authenticator: the MFA requirement is
+# off unless a test turns it on (tests/accounts/test_mfa.py). WebAuthn's relying party is the
+# live server's host (localhost).
+MFA_REQUIRED_FOR_PRIVILEGED = False
+MFA_WEBAUTHN_RP_ID = ""

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views.generic import ListView, TemplateView
 
 from marketplace.core.errors import ApplicationError
@@ -114,6 +116,7 @@ class PayoutAccountView(SellerCentralMixin, TemplateView):
         )
         return context
 
+    @method_decorator(reauthentication_required)  # where the money goes: the password again (ADR 0088)
     def post(self, request, *args, **kwargs):
         try:
             account = payout_account_connect_sandbox(seller=self.seller, actor=request.user)

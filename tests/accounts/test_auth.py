@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from marketplace.accounts.models import User
 from tests.accounts.factories import UserFactory
+from tests.accounts.security import confirmed_just_now
 
 pytestmark = pytest.mark.django_db
 
@@ -284,6 +285,7 @@ def test_an_unknown_confirmation_key_shows_an_error(client, db):
 
 def test_adding_a_second_email_address_sends_it_a_confirmation(client, verified_user, post_and_deliver):
     client.force_login(verified_user)
+    confirmed_just_now(client, verified_user)  # adding an address asks for the password (test_reauth.py)
 
     response = post_and_deliver(reverse("account_email"), {"action_add": "", "email": "second@example.com"})
 

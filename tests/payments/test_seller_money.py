@@ -18,6 +18,7 @@ from payments.refunds import refund_create
 from payments.selectors import ledger_availability_get, payout_next_get, payout_next_run
 from sellers.models import SellerMember
 from tests.accounts.factories import UserFactory
+from tests.accounts.security import sign_in_confirmed
 from tests.payments.ledger_data import at, categories, day, deliver, dispatch, offer, paid_order, seller
 from tests.sellers.factories import SellerMemberFactory
 
@@ -270,7 +271,7 @@ def test_only_owner_and_finance_see_money(client, money, role, status):
 )
 def test_only_the_owner_opens_the_payout_account_page(client, role, status):
     merchant = seller()
-    client.force_login(member(merchant, role))
+    sign_in_confirmed(client, member(merchant, role))  # the payout account asks for the password again
 
     assert client.get(reverse("seller:payout-account")).status_code == status
     assert client.post(reverse("seller:payout-account")).status_code == (302 if status == 200 else 404)
@@ -284,7 +285,7 @@ def test_the_owner_connects_a_sandbox_account_and_the_owners_are_told(client, se
     other_owner = member(merchant)
     member(merchant, Role.FINANCE)
     neighbour = seller(name="Neighbour")
-    client.force_login(owner)
+    sign_in_confirmed(client, owner)
     page = client.get(reverse("seller:payout-account")).content.decode()
     assert '<button class="btn btn-primary" type="submit">Connect a sandbox payout account</button>' in page
 
@@ -306,7 +307,7 @@ def test_a_second_connection_is_refused_and_changes_nothing(client, settings):
     settings.PAYMENT_PROVIDER = "sandbox"
     merchant = seller()
     SellerPayoutAccount.objects.create(seller=merchant, provider="sandbox", account_id="acct_sb_first")
-    client.force_login(member(merchant))
+    sign_in_confirmed(client, member(merchant))
 
     response = client.post(reverse("seller:payout-account"))
 
@@ -319,7 +320,7 @@ def test_a_second_connection_is_refused_and_changes_nothing(client, settings):
 def test_with_stripe_the_page_says_connect_onboarding_is_planned_and_connects_nothing(client, settings):
     settings.PAYMENT_PROVIDER = "stripe"
     merchant = seller()
-    client.force_login(member(merchant))
+    sign_in_confirmed(client, member(merchant))
 
     page = client.get(reverse("seller:payout-account")).content.decode()
     refused = client.post(reverse("seller:payout-account"))
