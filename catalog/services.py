@@ -20,6 +20,7 @@ from catalog.search.elasticsearch import search_index_es_enqueue
 from catalog.search.indexing import search_index_refresh
 from catalog.selectors import NAVIGATION_CACHE_KEY
 from marketplace.core import events
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import has_control_characters
 from marketplace.core.money import CENT
@@ -248,7 +249,9 @@ def _offer_changed(offer: Offer) -> None:
 
 
 @transaction.atomic
-def offer_update_price(*, offer: Offer, seller: Seller, price: Decimal, shipping: Decimal) -> Offer:
+def offer_update_price(
+    *, offer: Offer, seller: Seller, price: Decimal, shipping: Decimal, actor=None
+) -> Offer:
     """Set the price and shipping amount of one of ``seller``'s offers; return the offer.
 
     Lock the offer, save only the two amounts, refresh the product's buy box and
@@ -261,32 +264,48 @@ def offer_update_price(*, offer: Offer, seller: Seller, price: Decimal, shipping
     locked = _offer_lock(offer=offer, seller=seller)
     if (locked.price_amount, locked.shipping_amount) == (price, shipping):
         return locked
+    before = {"price_amount": locked.price_amount, "shipping_amount": locked.shipping_amount}
     locked.price_amount, locked.shipping_amount = price, shipping
     locked.save(update_fields=["price_amount", "shipping_amount", "updated_at"])
+    audit_record(
+        action="offer.price_changed",
+        target=locked,
+        before=before,
+        after={"price_amount": price, "shipping_amount": shipping},
+        actor=actor,
+    )
     _offer_changed(locked)
     return locked
 
 
-def _offer_set_active(*, offer: Offer, seller: Seller, active: bool) -> Offer:
+def _offer_set_active(*, offer: Offer, seller: Seller, active: bool, actor=None) -> Offer:
     locked = _offer_lock(offer=offer, seller=seller)
     if locked.is_active == active:
         return locked
     locked.is_active = active
     locked.save(update_fields=["is_active", "updated_at"])
+    action = "offer.resumed" if active else "offer.paused"
+    audit_record(
+        action=action,
+        target=locked,
+        before={"is_active": not active},
+        after={"is_active": active},
+        actor=actor,
+    )
     _offer_changed(locked)
     return locked
 
 
 @transaction.atomic
-def offer_pause(*, offer: Offer, seller: Seller) -> Offer:
+def offer_pause(*, offer: Offer, seller: Seller, actor=None) -> Offer:
     """Take one of ``seller``'s offers off sale (it keeps its stock); pausing twice changes nothing."""
-    return _offer_set_active(offer=offer, seller=seller, active=False)
+    return _offer_set_active(offer=offer, seller=seller, active=False, actor=actor)
 
 
 @transaction.atomic
-def offer_resume(*, offer: Offer, seller: Seller) -> Offer:
+def offer_resume(*, offer: Offer, seller: Seller, actor=None) -> Offer:
     """Put a paused offer of ``seller`` back on sale; resuming twice changes nothing."""
-    return _offer_set_active(offer=offer, seller=seller, active=True)
+    return _offer_set_active(offer=offer, seller=seller, active=True, actor=actor)
 
 
 def product_is_buyable(product: Product) -> bool:

@@ -33,6 +33,7 @@ from catalog import images
 from catalog.models import Brand, Category, Product, ProductImage
 from catalog.services import offer_create, product_image_renditions_create, product_refresh_buy_box
 from marketplace.accounts.services import email_enqueue
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import has_control_characters
 from sellers.models import Seller, SellerMember
@@ -341,6 +342,14 @@ def product_review_approve(*, product: Product, actor) -> Product:
     locked.review_note = ""
     locked.is_active = True
     locked.save(update_fields=["review_status", "review_note", "is_active", "updated_at"])
+    audit_record(
+        action="product.approved",
+        target=locked,
+        before={"review_status": Product.ReviewStatus.PENDING, "is_active": False},
+        after={"review_status": locked.review_status, "is_active": True},
+        seller_id=locked.submitted_by_seller_id,
+        actor=actor,
+    )
     product_refresh_buy_box(product_ids=[locked.pk])
     _review_email_send(product=locked, template="product_approved")
     return locked
@@ -358,6 +367,15 @@ def product_review_reject(*, product: Product, actor, reason: str) -> Product:
     locked.review_status = Product.ReviewStatus.REJECTED
     locked.review_note = reason
     locked.save(update_fields=["review_status", "review_note", "updated_at"])
+    audit_record(
+        action="product.rejected",
+        target=locked,
+        before={"review_status": Product.ReviewStatus.PENDING},
+        after={"review_status": locked.review_status},
+        reason=reason,
+        seller_id=locked.submitted_by_seller_id,
+        actor=actor,
+    )
     _review_email_send(product=locked, template="product_rejected")
     return locked
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from fulfillment.stock import stock_commit, stock_release
 from marketplace.core import events
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from orders.models import Order, OrderEvent, SellerOrder, StockAllocation
 
@@ -90,6 +91,18 @@ def _sync(target, source, fields) -> None:
     if target is not source:
         for field in fields:
             setattr(target, field, getattr(source, field))
+
+
+def audit_status(action: str, target, payload: dict, *, actor, reason: str = "") -> None:
+    """Record a person's status change of an order or seller order in the audit log."""
+    audit_record(
+        action=action,
+        target=target,
+        before={"status": str(payload["previous"])},
+        after={"status": str(payload["status"])},
+        reason=reason,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
 
 
 def _order_move(*, locked: Order, to: str, actor=None, message="", data=None) -> dict:
@@ -188,6 +201,8 @@ def seller_order_transition(
     order = order_lock(order_id=seller_order.order_id)
     locked = SellerOrder.objects.select_for_update().get(pk=seller_order.pk)
     payload = _seller_order_move(locked=locked, to=to, actor=actor, message=message, data=data, at=at)
+    if getattr(actor, "pk", None):  # a person's move (a seller ships, voids a label), not a carrier scan
+        audit_status(f"seller_order.{to}", locked, payload, actor=actor, reason=message)
     _sync(seller_order, locked, ["status", "updated_at", "shipped_at", "delivered_at"])
     events.emit(f"seller_order.{to}", **payload)
     if to in (SS.DELIVERED, SS.CANCELLED):
@@ -345,6 +360,9 @@ def order_release(*, order: Order, actor=None, message: str = "") -> Order:
         data={"payment_reference": reference, "amount": str(locked.total_amount), "released": True},
         message=(message or "Released to the sellers after review.")[:300],
     )
+    audit_status(
+        "order.released", paid, {"previous": OS.ON_HOLD, "status": OS.PAID}, actor=actor, reason=message
+    )
     events.emit("order.released", durable=True, order_id=paid.pk, payment_reference=reference)
     _sync(order, paid, ["status", "paid_at"])
     return paid
@@ -381,6 +399,13 @@ def order_reject(*, order: Order, actor, reason: str) -> Order:
         actor=actor,
         message=reason,
         data={"reason": reason, "units_released": released, "rejected": True},
+    )
+    audit_status(
+        "order.rejected",
+        cancelled,
+        {"previous": OS.ON_HOLD, "status": OS.CANCELLED},
+        actor=actor,
+        reason=reason,
     )
     _sync(order, cancelled, ["status", "cancelled_at", "cancel_reason"])
     return cancelled
@@ -422,6 +447,7 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
             extra={"order_id": locked.pk},
         )
     reason = (reason or "").strip() or "Cancelled."
+    previous = locked.status
     released = stock_release(
         allocations=_allocations(
             locked.pk, [StockAllocation.Status.RESERVED, StockAllocation.Status.COMMITTED]
@@ -438,6 +464,14 @@ def order_cancel(*, order: Order, actor, reason: str) -> Order:
         message=reason,
         data={"reason": reason, "units_released": released},
     )
+    if getattr(actor, "is_staff", False):  # staff in the admin; not the shopper, not the expiry sweep
+        audit_status(
+            "order.cancelled",
+            cancelled,
+            {"previous": previous, "status": OS.CANCELLED},
+            actor=actor,
+            reason=reason,
+        )
     _sync(order, cancelled, ["status", "cancelled_at", "cancel_reason"])
     return cancelled
 
@@ -505,6 +539,7 @@ def seller_order_cancel(*, seller_order: SellerOrder, actor, reason: str, note: 
         "by_seller": True,
     }
     payload = _seller_order_move(locked=locked, to=SS.CANCELLED, actor=actor, message=text, data=data)
+    audit_status("seller_order.cancelled", locked, payload, actor=actor, reason=text)
     _sync(seller_order, locked, ["status", "updated_at"])
     events.emit(f"seller_order.{SS.CANCELLED}", **payload)
     statuses = set(SellerOrder.objects.filter(order_id=order.pk).values_list("status", flat=True))

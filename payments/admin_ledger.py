@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from catalog.admin import AutocompleteListFilter
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from payments.ledger import ledger_available, ledger_balance, ledger_statement
 from payments.models import LedgerEntry, Payout, SellerPayoutAccount
@@ -198,3 +199,19 @@ class SellerPayoutAccountAdmin(admin.ModelAdmin):
     search_fields = ["account_id", "seller__name"]
     autocomplete_fields = ["seller"]
     show_facets = admin.ShowFacets.NEVER
+
+    def save_model(self, request, obj, form, change):
+        fields = [obj._meta.get_field(name) for name in form.changed_data]
+        before = {f.attname: form.initial.get(f.name) for f in fields} if change else {}
+        super().save_model(request, obj, form, change)
+        after = {f.attname: getattr(obj, f.attname) for f in fields}
+        audit_record(action="payout.account_changed", target=obj, before=before, after=after)
+
+    def delete_model(self, request, obj):
+        audit_record(
+            action="payout.account_removed",
+            target=obj,
+            before={"provider": obj.provider, "account_id": obj.account_id},
+            after={},
+        )
+        super().delete_model(request, obj)

@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from marketplace.accounts.services import email_enqueue
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from payments.models import SellerPayoutAccount
 from payments.providers import configured_provider_name
@@ -50,6 +51,12 @@ def payout_account_connect_sandbox(*, seller: Seller, actor) -> SellerPayoutAcco
         raise ApplicationError("A payout account is already connected; seller support can change it.")
     account = SellerPayoutAccount.objects.create(
         seller=seller, provider=SANDBOX, account_id=f"acct_sb_{secrets.token_hex(12)}"
+    )
+    audit_record(
+        action="payout.account_changed",
+        target=account,
+        after={"provider": account.provider, "account_id": account.account_id},
+        actor=actor,
     )
     payout_account_connected_email_send(seller=seller, account=account, actor=actor)
     return account

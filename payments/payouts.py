@@ -22,6 +22,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from payments.ledger import ledger_available, ledger_available_by_seller
 from payments.models import LedgerEntry, Payout, SellerPayoutAccount
@@ -241,6 +242,14 @@ def payout_cancel(*, payout: Payout, actor=None, reason: str = "") -> Payout:
     locked.status = PS.CANCELLED
     locked.last_error = (reason or locked.last_error)[:300]
     locked.save(update_fields=["status", "last_error"])
+    audit_record(
+        action="payout.cancelled",
+        target=locked,
+        before={"status": PS.FAILED},
+        after={"status": PS.CANCELLED, "amount": locked.amount, "currency": locked.currency},
+        reason=reason,
+        actor=actor,
+    )
     who = getattr(actor, "email", "") or "staff"
     LedgerEntry.objects.create(
         seller_id=locked.seller_id,

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalog.models import Product
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from reviews import aggregates, moderation, notifications
 from reviews.eligibility import family_of, review_eligibility
@@ -229,7 +230,7 @@ def review_report(*, review: Review, user, reason: str, note: str = "") -> Revie
 
 
 def _moderated(locked: Review, *, staff, status: str, note: str) -> Review:
-    was_published = locked.is_published
+    was_published, previous = locked.is_published, locked.status
     now = timezone.now()
     locked.status = status
     locked.moderation_note = note
@@ -238,6 +239,14 @@ def _moderated(locked: Review, *, staff, status: str, note: str) -> Review:
     if status == RS.PUBLISHED and locked.published_at is None:
         locked.published_at = now
     locked.save()
+    audit_record(
+        action=f"review.{status}",
+        target=locked,
+        before={"status": previous},
+        after={"status": status},
+        reason=note,
+        actor=staff,
+    )
     if was_published and not locked.is_published:
         _withdraw_from_aggregates(locked)
     elif locked.is_published and not was_published:
@@ -315,6 +324,7 @@ def seller_reply_create(*, review: Review, seller, user, body) -> SellerReply:
 def seller_reply_moderate(*, reply: SellerReply, staff, publish: bool, reason: str = "") -> SellerReply:
     """Staff publish a held reply, or reject it with a reason."""
     locked = SellerReply.objects.select_for_update().get(pk=reply.pk)
+    previous = locked.status
     if publish:
         locked.status = SellerReply.Status.PUBLISHED
         locked.published_at = locked.published_at or timezone.now()
@@ -323,6 +333,14 @@ def seller_reply_moderate(*, reply: SellerReply, staff, publish: bool, reason: s
         locked.status = SellerReply.Status.REJECTED
         locked.moderation_note = text_clean(reason, label="The reason", max_length=NOTE_MAX)
     locked.save()
+    audit_record(
+        action=f"seller_reply.{locked.status}",
+        target=locked,
+        before={"status": previous},
+        after={"status": locked.status},
+        reason=locked.moderation_note,
+        actor=staff,
+    )
     aggregates.page_versions_bump(product_ids=[locked.review.product_id], listings=False)
     return locked
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from marketplace.core.admin import audit_log_link
 from marketplace.core.admin_actions import action_confirmation, decide_each
 from marketplace.core.errors import ApplicationError
 from sellers.access import OUTSIDE_CENTRAL, staff_may_view_as
@@ -152,11 +153,23 @@ class SellerAdmin(admin.ModelAdmin):
     list_per_page = 100
     search_fields = ["name", "slug", "support_email"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["status", "approved_at", "rating_average", "rating_count", "created_at"]
+    readonly_fields = ["status", "approved_at", "rating_average", "rating_count", "created_at", "audit_log"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "legal_name", "description", "country", "support_email"]}),
         ("Contact", {"fields": ["contact_name", "contact_phone"]}),
-        ("Standing", {"fields": ["status", "approved_at", "rating_average", "rating_count", "created_at"]}),
+        (
+            "Standing",
+            {
+                "fields": [
+                    "status",
+                    "approved_at",
+                    "rating_average",
+                    "rating_count",
+                    "created_at",
+                    "audit_log",
+                ]
+            },
+        ),
     ]
     inlines = [SellerMemberInline]
     actions = ["approve", "suspend", "reinstate"]
@@ -197,6 +210,10 @@ class SellerAdmin(admin.ModelAdmin):
     @admin.display(description="members", ordering="member_total")
     def members(self, obj):
         return obj.member_total
+
+    @admin.display(description="audit log")
+    def audit_log(self, obj):
+        return audit_log_link(seller_id=obj.pk, label="Staff and seller actions for this seller")
 
     def _apply(self, request, queryset, verb: str, change, **kwargs) -> None:
         """Run ``change`` on each seller; report each refusal as a message."""

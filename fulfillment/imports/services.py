@@ -198,7 +198,7 @@ def _apply(row: RowData, ctx: _Context) -> tuple[str, str, list]:
             handling_days=row.handling_days if row.handling_days is not None else 2,
         )
         if row.active is False:
-            offer = offer_pause(offer=offer, seller=ctx.seller)
+            offer = offer_pause(offer=offer, seller=ctx.seller, actor=ctx.actor)
         outcome = Outcome.CREATED
         said.append(f"Listed {product.title}")
     else:
@@ -211,11 +211,15 @@ def _apply(row: RowData, ctx: _Context) -> tuple[str, str, list]:
         price = row.price if row.price is not None else offer.price_amount
         shipping = row.shipping if row.shipping is not None else offer.shipping_amount
         if (price, shipping) != (offer.price_amount, offer.shipping_amount):
-            offer = offer_update_price(offer=offer, seller=ctx.seller, price=price, shipping=shipping)
+            offer = offer_update_price(
+                offer=offer, seller=ctx.seller, price=price, shipping=shipping, actor=ctx.actor
+            )
             outcome = Outcome.UPDATED
             said.append("price")
         if row.active is not None and row.active != offer.is_active:
-            offer = (offer_resume if row.active else offer_pause)(offer=offer, seller=ctx.seller)
+            offer = (offer_resume if row.active else offer_pause)(
+                offer=offer, seller=ctx.seller, actor=ctx.actor
+            )
             outcome = Outcome.UPDATED
             said.append("resumed" if row.active else "paused")
     queued = []

@@ -32,6 +32,7 @@ from fulfillment.inventory.history import Cause, Move, history_record
 from fulfillment.inventory.services import MAX_ON_HAND, _whole
 from fulfillment.models import Stock, StockAlertSetting, Warehouse
 from fulfillment.stock import stock_refresh_after_commit
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller
 
@@ -156,6 +157,15 @@ def stock_set_on_hand_many(*, batch: StockBatch, actor=None, cause: str, referen
             for key, on_hand in pending.items()
         ],
         cause=cause,
+        actor=actor,
+    )
+    audit_record(
+        action="stock.adjusted_many",
+        target=batch.seller,
+        before={"on_hand": {f"{o}/{w}": batch.levels[o, w].on_hand for o, w in sorted(pending)}},
+        after={"on_hand": {f"{o}/{w}": pending[o, w] for o, w in sorted(pending)}},
+        reason=reference or cause,
+        seller_id=batch.seller.pk,
         actor=actor,
     )
     for key, on_hand in pending.items():

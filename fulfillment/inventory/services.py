@@ -20,6 +20,7 @@ from fulfillment.inventory.alerts import AlertState, alert_of, offers_available,
 from fulfillment.inventory.history import Cause, Move, history_record
 from fulfillment.models import ReturnPolicy, SellerShippingSettings, Stock, StockAlertSetting, Warehouse
 from fulfillment.stock import stock_refresh_after_commit
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller
 
@@ -89,6 +90,15 @@ def stock_set_on_hand(
         levels={stock.pk: (stock.on_hand, stock.reserved)},
         moves=[Move(stock.pk, on_hand - stock.on_hand, 0, reference)],
         cause=cause,
+        actor=actor,
+    )
+    audit_record(
+        action="stock.adjusted",
+        target=stock,
+        before={"on_hand": stock.on_hand},
+        after={"on_hand": on_hand},
+        reason=reference or cause,
+        seller_id=seller.pk,
         actor=actor,
     )
     stock.refresh_from_db(fields=["on_hand", "reserved", "updated_at"])

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     # First, so every answer is counted and carries its request id (docs/operations.md).
     "marketplace.core.middleware.MetricsMiddleware",
     "marketplace.core.middleware.RequestIdMiddleware",
+    # Who and from where, for the audit log (docs/audit.md).
+    "marketplace.core.audit.AuditContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

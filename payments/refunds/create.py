@@ -25,6 +25,7 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from django.db import transaction
 
 from marketplace.core import events
+from marketplace.core.audit import audit_record, staff_or_seller
 from marketplace.core.money import CENT, format_money
 from orders.models import Order, OrderEvent
 from payments.models import Payment, Refund, RefundAllocation
@@ -158,6 +159,20 @@ def _record(
     )
     payment.status = payment_status_after_refunds(payment=payment)
     payment.save(update_fields=["status", "updated_at"])
+    if actor is not None:  # staff or a seller; the system's own refunds are in the order's events
+        audit_record(
+            action="refund.created",
+            target=refund,
+            after={
+                "amount": amount,
+                "currency": payment.currency,
+                "status": status,
+                "order_id": payment.order_id,
+            },
+            reason=reason,
+            actor=actor,
+            actor_kind=staff_or_seller(actor),
+        )
     events.emit(
         "refund.created",
         durable=True,

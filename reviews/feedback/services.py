@@ -19,6 +19,7 @@ from django.utils.formats import date_format
 
 from fulfillment.models import OrderDefect
 from fulfillment.scorecard.defects import order_defect_record, order_defect_withdraw
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from orders.models import SellerOrder
 from orders.seller_central.selectors import buyer_short_name
@@ -197,6 +198,14 @@ def feedback_staff_remove(*, feedback: SellerFeedback, staff, reason) -> SellerF
     if locked.status != FS.PUBLISHED:
         raise ApplicationError("This feedback has already been removed.")
     _withdraw(locked, note=reason)
+    audit_record(
+        action="feedback.removed",
+        target=locked,
+        before={"status": FS.PUBLISHED},
+        after={"status": FS.REMOVED},
+        reason=reason,
+        actor=staff,
+    )
     notifications.reviews_email_send(
         to=[locked.author.email],
         template="feedback_removed",

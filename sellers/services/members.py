@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller, SellerInvitation, SellerMember
 from sellers.notifications import absolute_url, sellers_email_send
@@ -72,6 +73,9 @@ def seller_invitation_create(*, seller: Seller, actor, email: str, role: str) ->
         invited_by=actor,
         expires_at=now + INVITATION_LIFETIME,
     )
+    audit_record(
+        action="member.invited", target=invitation, after={"email": email, "role": role}, actor=actor
+    )
     accept_path = reverse("seller:invitation-accept", kwargs={"token": token})
     sellers_email_send(
         to=[email],
@@ -99,6 +103,9 @@ def seller_invitation_revoke(*, seller: Seller, actor, invitation: SellerInvitat
     if not revoked:
         raise ApplicationError(f"The invitation of {invitation.email} was already accepted or revoked.")
     invitation.refresh_from_db(fields=["revoked_at"])
+    audit_record(
+        action="member.invitation_revoked", target=invitation, before={"email": invitation.email}, actor=actor
+    )
     return invitation
 
 
@@ -138,6 +145,7 @@ def seller_invitation_accept(*, invitation: SellerInvitation, user) -> SellerMem
     locked.accepted_at = timezone.now()
     locked.accepted_by = user
     locked.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(action="member.joined", target=member, after={"role": member.role}, actor=user)
     return member
 
 
@@ -170,8 +178,16 @@ def seller_member_role_change(*, seller: Seller, actor, member: SellerMember, ro
         return locked
     if role != Role.OWNER:
         _last_owner_check(seller=locked_seller, member=locked, what="given another role")
+    previous = locked.role
     locked.role = role
     locked.save(update_fields=["role"])
+    audit_record(
+        action="member.role_changed",
+        target=locked,
+        before={"role": previous},
+        after={"role": role},
+        actor=actor,
+    )
     return locked
 
 
@@ -182,4 +198,10 @@ def seller_member_remove(*, seller: Seller, actor, member: SellerMember) -> None
     owner_check(seller=locked_seller, actor=actor)
     locked = _member_locked(seller=locked_seller, member_id=member.pk)
     _last_owner_check(seller=locked_seller, member=locked, what="removed")
+    audit_record(
+        action="member.removed",
+        target=locked,
+        before={"role": locked.role, "user_id": locked.user_id},
+        actor=actor,
+    )
     locked.delete()

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from marketplace.core import events
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller
 
@@ -53,6 +54,15 @@ def seller_transition(
         locked.approved_at = timezone.now()
         update_fields.append("approved_at")
     locked.save(update_fields=update_fields)
+    audit_record(
+        action=f"seller.{to}",
+        target=locked,
+        before={"status": previous},
+        after={"status": to},
+        reason=reason,
+        seller_id=locked.pk,
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
     # Catalog recomputes the buy boxes this seller's standing affects.
     events.emit("seller.status_changed", seller_id=locked.pk, previous=previous, status=to)
     logger.info(
