@@ -6,6 +6,10 @@ class FulfillmentConfig(AppConfig):
     verbose_name = "Fulfillment"
 
     def ready(self):
+        from fulfillment import privacy
+        from marketplace.accounts.privacy.registry import privacy_register
+
+        privacy_register(privacy.SECTION)  # what fulfillment holds about a person (GDPR, ADR 0089)
         from fulfillment import checks, notifications, returns, scorecard  # noqa: F401  (checks: registers)
         from marketplace.core import events
 

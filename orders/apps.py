@@ -6,6 +6,10 @@ class OrdersConfig(AppConfig):
     verbose_name = "Orders"
 
     def ready(self):
+        from marketplace.accounts.privacy.registry import privacy_register
+        from orders import privacy
+
+        privacy_register(privacy.SECTION)  # what orders holds about a person (GDPR, ADR 0089)
         from django.contrib.auth.signals import user_logged_in
 
         from orders import handlers

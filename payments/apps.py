@@ -6,6 +6,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self):
+        from marketplace.accounts.privacy.registry import privacy_register
+        from payments import privacy
+
+        privacy_register(privacy.SECTION)  # what payments holds about a person (GDPR, ADR 0089)
         from marketplace.core import events
         from payments import checks  # noqa: F401  (registers the system check)
 

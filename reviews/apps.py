@@ -6,6 +6,10 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews"
 
     def ready(self):
+        from marketplace.accounts.privacy.registry import privacy_register
+        from reviews import privacy
+
+        privacy_register(privacy.SECTION)  # what reviews holds about a person (GDPR, ADR 0089)
         # Each part of reviews registers its page sections and event handlers here (one line each).
         from marketplace.core import events
         from reviews import requests

@@ -6,6 +6,10 @@ class SellersConfig(AppConfig):
     verbose_name = "Sellers"
 
     def ready(self):
+        from marketplace.accounts.privacy.registry import privacy_register
+        from sellers import privacy
+
+        privacy_register(privacy.SECTION)  # what sellers holds about a person (GDPR, ADR 0089)
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from sellers.handlers import member_flag_set, view_as_end

@@ -114,3 +114,57 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.payload.get('subject', '')} -> {', '.join(self.payload.get('to', []))}"
+
+
+class PrivacyRequest(models.Model):
+    """A data export or an account erasure, asked by the person or by staff for them (the record kept).
+
+    ``marketplace.accounts.privacy`` writes it. An export's ZIP is stored under
+    ``file_name`` (a random name) until ``expires_at``; ``token`` is in the
+    download link.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Data export"
+        ERASE = "erase", "Account erasure"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready to download"
+        EXPIRED = "expired", "Expired"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    IN_PROGRESS = [Status.PENDING]
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_requests")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Staff, or the person.",
+    )
+    requested_by_staff = models.BooleanField(default=False)
+    token = models.UUIDField(unique=True, null=True, blank=True, help_text="In the download link.")
+    file_name = models.CharField(max_length=200, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(kind="export", status="pending"),
+                name="one_export_in_progress_per_user",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for user {self.user_id} ({self.status})"

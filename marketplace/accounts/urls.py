@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_privacy
 
 app_name = "accounts"
 
@@ -11,4 +11,12 @@ urlpatterns = [
     path("addresses/<int:pk>/delete/", views.AddressDeleteView.as_view(), name="address-delete"),
     path("two-factor/required/", views.MFARequiredView.as_view(), name="mfa-required"),
     path("two-factor/continue/", views.MFAContinueView.as_view(), name="mfa-continue"),
+    path("privacy/", views_privacy.PrivacyOverviewView.as_view(), name="privacy"),
+    path("privacy/export/", views_privacy.PrivacyExportRequestView.as_view(), name="privacy-export"),
+    path(
+        "privacy/exports/<uuid:token>/",
+        views_privacy.PrivacyExportDownloadView.as_view(),
+        name="privacy-export-download",
+    ),
+    path("privacy/delete/", views_privacy.AccountDeleteView.as_view(), name="privacy-delete"),
 ]

@@ -520,3 +520,16 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "payment": ["self", '"https://js.stripe.com"'],
 }
+
+# Privacy (marketplace/accounts/privacy/, docs/privacy.md): carts untouched this many days are
+# deleted (signed-in users' and guests'); guest carts (keyed by session) go sooner.
+RETENTION_CART_DAYS = env.int("RETENTION_CART_DAYS", default=90)
+RETENTION_GUEST_DAYS = env.int("RETENTION_GUEST_DAYS", default=30)
+CELERY_BEAT_SCHEDULE["privacy-retention-purge"] = {
+    "task": "marketplace.accounts.privacy.tasks.privacy_retention_purge_task",
+    "schedule": crontab(minute=20, hour=4),
+}
+CELERY_BEAT_SCHEDULE["privacy-exports-expire"] = {
+    "task": "marketplace.accounts.privacy.tasks.privacy_exports_expire_task",
+    "schedule": crontab(minute=25, hour=4),
+}

@@ -1,0 +1,45 @@
+"""What sellers holds about a person (memberships, invitations, applications), for export and erasure."""
+
+from __future__ import annotations
+
+from marketplace.accounts.privacy.registry import PrivacySection, rows_of
+from sellers.models import SellerApplication, SellerInvitation, SellerMember
+
+
+def sellers_export(user) -> dict:
+    return {
+        "seller_memberships": rows_of(
+            SellerMember.objects.filter(user=user), ["id", "seller__name", "role", "created_at"]
+        ),
+        "seller_invitations": rows_of(
+            SellerInvitation.objects.filter(email__iexact=user.email),
+            ["id", "seller__name", "email", "role", "created_at", "accepted_at"],
+        ),
+        "seller_applications": rows_of(
+            SellerApplication.objects.filter(applicant=user),
+            ["id", "seller__name", "what_they_sell", "categories", "submitted_at", "decided_at"],
+        ),
+    }
+
+
+def sellers_erase(user) -> int:
+    """Leave every seller (none is left without an owner: see the refusal) and drop the invitations."""
+    count = SellerMember.objects.filter(user=user).delete()[0]
+    count += SellerInvitation.objects.filter(email__iexact=user.email).delete()[0]
+    return count
+
+
+def sellers_refusals(user) -> list[str]:
+    owned = SellerMember.objects.filter(user=user, role=SellerMember.Role.OWNER).values("seller_id")
+    other_owners = SellerMember.objects.filter(seller_id__in=owned, role=SellerMember.Role.OWNER).exclude(
+        user=user
+    )
+    alone = set(owned.values_list("seller_id", flat=True)) - set(
+        other_owners.values_list("seller_id", flat=True)
+    )
+    if alone:
+        return ["You are the only owner of a seller: make someone else an owner, or close the seller, first."]
+    return []
+
+
+SECTION = PrivacySection(key="sellers", export=sellers_export, erase=sellers_erase, refusals=sellers_refusals)
