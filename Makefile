@@ -10,7 +10,7 @@ BENCH_PRODUCTS ?= 10000
 # pytest-xdist workers: both cores of the CI machine; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run test lint migrate seed bench bench-orders bench-search lock clean-data worker
+.PHONY: venv run test lint migrate seed bench bench-orders bench-search lock clean-data worker schema
 
 $(STAMP): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,10 @@ lock:
 	  --no-emit-index-url --no-emit-find-links -q base.in -o base.txt
 	cd requirements && ../$(BIN)/uv pip compile --python-version 3.11 --generate-hashes \
 	  --no-emit-index-url --no-emit-find-links -q dev.in -o dev.txt
+
+# Regenerate the committed OpenAPI schema of REST API v1 (tests/api/test_schema_and_docs.py compares them).
+schema: $(STAMP)
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file docs/api/openapi.yaml
 
 clean-data:
 	rm -rf .data

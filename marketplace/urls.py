@@ -36,6 +36,8 @@ seller_central_urls = [
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("marketplace.api.urls")),  # REST API v1 (docs/api.md)
+    path("_allauth/", include("allauth.headless.urls")),  # app sign-in for the API (X-Session-Token)
     path("accounts/", include("marketplace.accounts.urls_allauth")),  # before allauth's own
     path("accounts/", include("allauth.urls")),
     path("account/", include("marketplace.accounts.urls")),

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.postgres",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
     "django_htmx",
     "csp",
     "django_elasticsearch_dsl",
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.headless",  # app sign-in for the REST API (X-Session-Token); HEADLESS_ONLY stays False
     "marketplace.core",
     "marketplace.accounts",
     "sellers",
@@ -392,11 +395,44 @@ FRAUD_RULE_POINTS = env.dict("FRAUD_RULE_POINTS", cast={"value": int}, default={
 RECONCILIATION_WINDOW_HOURS = env.int("RECONCILIATION_WINDOW_HOURS", default=72)
 RECONCILIATION_GRACE_MINUTES = env.int("RECONCILIATION_GRACE_MINUTES", default=30)
 
+# REST API v1 (marketplace/api/, docs/api.md, docs/decisions/0090-rest-api.md).
 REST_FRAMEWORK = {
-    # Sessions only: no HTTP Basic, which would take passwords with no rate limit and no MFA.
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Apps: allauth's headless session token; browsers: the session cookie. No HTTP Basic, which
+    # would take passwords with no rate limit and no MFA.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "marketplace.api.authentication.SessionTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # JSON only, both ways: no browsable API, no form posts.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "marketplace.api.pagination.CursorPagination",
     "PAGE_SIZE": 24,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "marketplace.api.throttling.UserThrottle",
+        "marketplace.api.throttling.IPThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="1200/hour"),
+        "ip": env.str("API_THROTTLE_IP", default="600/hour"),
+    },
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# allauth's headless API, for apps only (/_allauth/app/v1/...): the storefront keeps allauth's
+# normal pages (HEADLESS_ONLY False), so e-mailed links open those pages.
+HEADLESS_ONLY = False
+HEADLESS_CLIENTS = ("app",)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Marketplace API",
+    "DESCRIPTION": "REST API v1 of the marketplace (docs/api.md). Errors are application/problem+json.",
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["marketplace.api.schema.only_api_v1"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Tax (orders.tax): the calculator class, and how long a country's rates stay cached.
