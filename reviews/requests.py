@@ -19,6 +19,8 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,23 +54,45 @@ def review_requests_plan(*, seller_order_id: int, **_payload) -> int:
     return len(line_ids)
 
 
-def _skip_reason(request: ReviewRequest, asked: set[tuple[int, int]]) -> str:
-    line = request.order_line
-    if line.product is None:
-        return "The product no longer exists."
-    family = family_of(line.product)
-    user_id = line.seller_order.order.user_id
-    if (user_id, family.pk) in asked:
-        return "Another line of the same product asks already."
-    if Review.objects.filter(author_id=user_id, product=family).exists():
-        return "The buyer has reviewed this product already."
-    if ReviewRequest.objects.filter(
-        order_line__seller_order__order__user_id=user_id,
-        order_line__product__in=[family.pk, *family.variants.values_list("pk", flat=True)],
-        sent_at__isnull=False,
-    ).exists():
-        return "The buyer was asked about this product already."
-    return ""
+def _skip_reasons(due: list[ReviewRequest]) -> dict[int, str]:
+    """Why each request of the batch is not sent (by request pk; absent: send it), in two queries."""
+    pairs = {
+        request.pk: (request.order_line.seller_order.order.user_id, family_of(request.order_line.product).pk)
+        for request in due
+        if request.order_line.product is not None
+    }
+    user_ids = {user_id for user_id, _family in pairs.values()}
+    family_ids = {family_id for _user, family_id in pairs.values()}
+    reviewed = set(
+        Review.objects.filter(author_id__in=user_ids, product_id__in=family_ids)
+        .order_by()
+        .values_list("author_id", "product_id")
+    )
+    asked_before = set(
+        ReviewRequest.objects.filter(
+            Q(order_line__product_id__in=family_ids) | Q(order_line__product__parent_id__in=family_ids),
+            order_line__seller_order__order__user_id__in=user_ids,
+            sent_at__isnull=False,
+        )
+        .annotate(family_id=Coalesce("order_line__product__parent_id", "order_line__product_id"))
+        .order_by()
+        .values_list("order_line__seller_order__order__user_id", "family_id")
+    )
+    reasons: dict[int, str] = {}
+    asking: set[tuple[int, int]] = set()
+    for request in due:
+        pair = pairs.get(request.pk)
+        if pair is None:
+            reasons[request.pk] = "The product no longer exists."
+        elif pair in asking:
+            reasons[request.pk] = "Another line of the same product asks already."
+        elif pair in reviewed:
+            reasons[request.pk] = "The buyer has reviewed this product already."
+        elif pair in asked_before:
+            reasons[request.pk] = "The buyer was asked about this product already."
+        else:
+            asking.add(pair)
+    return reasons
 
 
 def _send(request: ReviewRequest) -> None:
@@ -105,17 +129,12 @@ def review_requests_send(*, now=None, limit: int = BATCH) -> int:
             )
             .order_by("due_at", "pk")[:limit]
         )
-        asked: set[tuple[int, int]] = set()
+        reasons = _skip_reasons(due)
         for request in due:
-            reason = _skip_reason(request, asked)
-            if reason:
-                request.skipped_reason = reason
-                request.save(update_fields=["skipped_reason"])
-                continue
-            _send(request)
-            request.sent_at = now
-            request.save(update_fields=["sent_at"])
-            line = request.order_line
-            asked.add((line.seller_order.order.user_id, family_of(line.product).pk))
-            sent += 1
+            request.skipped_reason = reasons.get(request.pk, "")
+            if not request.skipped_reason:
+                _send(request)
+                request.sent_at = now
+                sent += 1
+        ReviewRequest.objects.bulk_update(due, ["skipped_reason", "sent_at"])
     return sent

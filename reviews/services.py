@@ -8,6 +8,7 @@ or leaves the published set, so the figures never drift from the rows.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,10 +16,11 @@ from django.utils import timezone
 from catalog.models import Product
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
+from orders.seller_central.selectors import buyer_short_name
 from reviews import aggregates, moderation, notifications
 from reviews.eligibility import family_of, review_eligibility
 from reviews.models import Review, ReviewPhoto, ReviewReport, ReviewVote, SellerReply
-from reviews.photos import photos_reencode
+from reviews.photos import MAX_PHOTOS, photos_reencode
 
 TITLE_MAX = 120
 BODY_MAX = 5000
@@ -50,12 +52,12 @@ def text_clean(value, *, label: str, max_length: int, required: bool = True) -> 
     return text
 
 
-def _author_name(user) -> str:
-    full = (user.get_full_name() or "").strip() if hasattr(user, "get_full_name") else ""
-    if full:
-        first, *rest = full.split()
-        return f"{first} {rest[-1][0]}." if rest else first
-    return (user.email.split("@")[0] if getattr(user, "email", "") else "A customer")[:80]
+def _author_name(user, line) -> str:
+    """First name and last initial, from the account or the order's address; never the e-mail.
+
+    (``User.get_full_name()`` falls back to the e-mail, which would be shown on the review.)
+    """
+    return buyer_short_name(getattr(user, "full_name", "") or line.seller_order.order.ship_full_name)[:80]
 
 
 def _lock(review: Review) -> Review:
@@ -74,10 +76,33 @@ def _withdraw_from_aggregates(review: Review) -> None:
     )
 
 
-def _photos_add(review: Review, files) -> None:
-    start = review.photos.count()
-    for position, content in enumerate(files, start=start):
-        ReviewPhoto.objects.create(review=review, image=content, position=position)
+@contextmanager
+def _photos_stored(review: Review, files, *, start: int = 0):
+    """Store ``files`` as the review's photos from position ``start``, then run the block.
+
+    Files are not transactional: the ones written here are deleted again if
+    anything in the block (or a later row) fails and the transaction rolls back.
+    """
+    written: list[tuple] = []
+    try:
+        for position, content in enumerate(files, start=start):
+            photo = ReviewPhoto(review=review, position=position)
+            photo.image.save(content.name, content, save=False)
+            written.append((photo.image.storage, photo.image.name))
+            photo.save()
+        yield
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+def _photos_discard(photos) -> None:
+    """Delete the photos' rows now and their files once the transaction commits (kept on rollback)."""
+    for photo in photos:
+        storage, name = photo.image.storage, photo.image.name
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        photo.delete()
 
 
 @transaction.atomic
@@ -103,7 +128,7 @@ def review_create(*, user, product: Product, rating, title, body, photos=()) -> 
                 purchased_product=eligibility.purchased_product,
                 order_line=eligibility.line,
                 author=user,
-                author_name=_author_name(user),
+                author_name=_author_name(user, eligibility.line),
                 rating=stars,
                 title=title,
                 body=body,
@@ -115,9 +140,9 @@ def review_create(*, user, product: Product, rating, title, body, photos=()) -> 
             )
     except IntegrityError:  # the same buyer's other request won the race
         raise ApplicationError("You have already reviewed this product: edit your review instead.") from None
-    _photos_add(review, files)
-    if review.is_published:
-        _publish_into_aggregates(review)
+    with _photos_stored(review, files):
+        if review.is_published:
+            _publish_into_aggregates(review)
     return review
 
 
@@ -139,32 +164,30 @@ def review_update(*, review: Review, user, rating, title, body, photos=(), photo
     body = text_clean(body, label="The review", max_length=BODY_MAX)
     remove_ids = {int(pk) for pk in photos_remove if str(pk).isdigit() and len(str(pk)) < 12}
     keeping = locked.photos.exclude(pk__in=remove_ids).count()
-    if keeping + len([p for p in photos or () if p]) > 5:
-        raise ApplicationError("A review can have at most 5 photos.")
+    if keeping + len([p for p in photos or () if p]) > MAX_PHOTOS:
+        raise ApplicationError(f"A review can have at most {MAX_PHOTOS} photos.")
     files = photos_reencode(photos)
     was_published = locked.is_published
     before = Review(product_id=locked.product_id, rating=locked.rating, photo_count=locked.photo_count)
     reasons = moderation.review_reasons(
         author=user, family=locked.product, title=title, body=body, review_id=locked.pk
     )
-    for photo in locked.photos.filter(pk__in=remove_ids):
-        photo.image.delete(save=False)
-        photo.delete()
-    _photos_add(locked, files)
+    _photos_discard(locked.photos.filter(pk__in=remove_ids))
     now = timezone.now()
     locked.rating, locked.title, locked.body = stars, title, body
-    locked.photo_count = locked.photos.count()
+    locked.photo_count = keeping + len(files)
     locked.held_reasons = reasons
     locked.status = RS.PENDING if reasons else RS.PUBLISHED
     locked.moderation_note = ""
     locked.edited_at = now
     if locked.is_published and locked.published_at is None:
         locked.published_at = now
-    locked.save()
-    if was_published:
-        _withdraw_from_aggregates(before)
-    if locked.is_published:
-        _publish_into_aggregates(locked)
+    with _photos_stored(locked, files, start=keeping):
+        locked.save()
+        if was_published:
+            _withdraw_from_aggregates(before)
+        if locked.is_published:
+            _publish_into_aggregates(locked)
     return locked
 
 
@@ -176,8 +199,7 @@ def review_delete(*, review: Review, user) -> None:
         raise ApplicationError("Only its author can delete a review.")
     if locked.is_published:
         _withdraw_from_aggregates(locked)
-    for photo in locked.photos.all():
-        transaction.on_commit(lambda name=photo.image.name, storage=photo.image.storage: storage.delete(name))
+    _photos_discard(locked.photos.all())
     locked.delete()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from marketplace.core.page_sections import PageSection
+from reviews.eligibility import family_of
 from reviews.selectors import rating_summary_get, rating_summary_of, review_list_published
 from reviews.views.common import cards_context, histogram_rows, reviews_url
 
@@ -25,7 +26,7 @@ def product_reviews_context(*, request, page, **_) -> dict:
     (histogram, reviews, their photos), plus two for a signed-in shopper.
     """
     product = page.product
-    family = product.parent if product.parent_id else product
+    family = family_of(product)
     if family is product and not product.rating_count:
         summary = rating_summary_of(None)
     else:

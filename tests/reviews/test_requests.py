@@ -79,3 +79,32 @@ def test_the_star_link_opens_the_form_with_those_stars(client):
     assert page.status_code == 200
     html = page.content.decode()
     assert 'value="4"' in html and "checked" in html.split('value="4"', 1)[1][:80]
+
+
+def test_a_buyer_asked_about_one_variation_is_not_asked_about_another():
+    _parent, (small, medium, _large) = variation_family()
+    first = delivered_line(product=small)
+    user = first.seller_order.order.user
+    review_requests_plan(seller_order_id=first.seller_order_id)
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        assert review_requests_send() == 1
+    second = delivered_line(user=user, product=medium)
+    review_requests_plan(seller_order_id=second.seller_order_id)
+    with time_machine.travel(timezone.now() + timedelta(days=6)):
+        assert review_requests_send() == 0
+    assert "asked" in ReviewRequest.objects.get(order_line=second).skipped_reason
+    assert len(mails_to(user)) == 1
+
+
+def test_a_batch_is_decided_in_a_fixed_number_of_queries(django_assert_max_num_queries):
+    """A savepoint, the locked batch, reviews, earlier requests, one update: never per request."""
+    for _ in range(4):
+        line = delivered_line()
+        user = line.seller_order.order.user
+        review_create(user=user, product=line.product, rating=5, title="t", body="Good kettle, boils fast.")
+        review_requests_plan(seller_order_id=line.seller_order_id)
+    with time_machine.travel(timezone.now() + timedelta(days=6)), django_assert_max_num_queries(6):
+        assert review_requests_send() == 0
+    assert set(ReviewRequest.objects.values_list("skipped_reason", flat=True)) == {
+        "The buyer has reviewed this product already."
+    }

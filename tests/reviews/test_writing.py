@@ -9,6 +9,7 @@ from PIL import Image
 
 from catalog.models import Product
 from marketplace.core.errors import ApplicationError
+from orders.seller_central.selectors import buyer_short_name
 from reviews.models import ProductRating, Review, ReviewPhoto
 from reviews.services import review_create, review_delete, review_update
 from tests.accounts.factories import UserFactory
@@ -135,3 +136,82 @@ def test_the_search_document_follows_the_rating(buyer_line):
     review_create(user=user, product=product, rating=4, title="Good", body=BODY)
     document = ProductSearchDocument.objects.get(product=product)
     assert (document.rating_average, document.rating_count) == (Decimal("4.00"), 1)
+
+
+def stored_files(root):
+    return (
+        sorted(path.name for path in (root / "reviews").rglob("*.jpg")) if (root / "reviews").exists() else []
+    )
+
+
+def test_a_failed_save_leaves_no_photo_file_behind(buyer_line, settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    user, product = buyer_line
+
+    def fail(**_kwargs):
+        raise RuntimeError("aggregate down")
+
+    monkeypatch.setattr("reviews.services.aggregates.product_rating_move", fail)
+    with pytest.raises(RuntimeError):
+        review_create(user=user, product=product, rating=5, title="Lovely", body=BODY, photos=[png(), png()])
+    assert not ReviewPhoto.objects.exists() and stored_files(tmp_path) == []
+
+
+def test_an_edit_deletes_removed_photo_files_on_commit_and_keeps_them_on_rollback(
+    buyer_line, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    user, product = buyer_line
+    review = review_create(
+        user=user, product=product, rating=5, title="Lovely", body=BODY, photos=[png(), png()]
+    )
+    first, second = review.photos.all()
+    assert (first.width, first.height) == (40, 30)
+    kept = sorted([first.image.name.rsplit("/", 1)[1], second.image.name.rsplit("/", 1)[1]])
+
+    def fail(**_kwargs):
+        raise RuntimeError("aggregate down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("reviews.services.aggregates.product_rating_move", fail)
+        with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+            review_update(
+                review=review,
+                user=user,
+                rating=4,
+                title="t",
+                body=BODY,
+                photos=[png()],
+                photos_remove=[first.pk],
+            )
+    assert stored_files(tmp_path) == kept and review.photos.count() == 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edited = review_update(
+            review=review,
+            user=user,
+            rating=4,
+            title="t",
+            body=BODY,
+            photos=[png(colour="blue")],
+            photos_remove=[first.pk],
+        )
+    assert edited.photo_count == 2 == edited.photos.count()
+    names = sorted(photo.image.name.rsplit("/", 1)[1] for photo in edited.photos.all())
+    assert stored_files(tmp_path) == names and first.image.name.rsplit("/", 1)[1] not in names
+
+    with django_capture_on_commit_callbacks(execute=True):
+        review_delete(review=edited, user=user)
+    assert stored_files(tmp_path) == []
+
+
+def test_the_author_name_is_first_name_and_initial_never_the_email():
+    named = delivered_line(user=UserFactory(full_name="Ada Byron Lovelace"))
+    nameless = delivered_line(user=UserFactory(full_name=""))
+    written = [
+        review_create(user=line.seller_order.order.user, product=line.product, rating=4, title="t", body=BODY)
+        for line in (named, nameless)
+    ]
+    assert written[0].author_name == "Ada L."
+    ship_name = nameless.seller_order.order.ship_full_name
+    assert written[1].author_name == buyer_short_name(ship_name) and "@" not in written[1].author_name
