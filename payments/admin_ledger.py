@@ -204,8 +204,9 @@ class SellerPayoutAccountAdmin(admin.ModelAdmin):
         fields = [obj._meta.get_field(name) for name in form.changed_data]
         before = {f.attname: form.initial.get(f.name) for f in fields} if change else {}
         super().save_model(request, obj, form, change)
-        after = {f.attname: getattr(obj, f.attname) for f in fields}
-        audit_record(action="payout.account_changed", target=obj, before=before, after=after)
+        if fields:  # a save that changed nothing is not a change of the account
+            after = {f.attname: getattr(obj, f.attname) for f in fields}
+            audit_record(action="payout.account_changed", target=obj, before=before, after=after)
 
     def delete_model(self, request, obj):
         audit_record(

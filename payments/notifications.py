@@ -11,7 +11,6 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.sites.models import Site
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.urls import reverse
 from marketplace.accounts.services import email_enqueue
 from marketplace.core.money import format_money
 from payments.models import Payment, Refund
+from sellers.notifications import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,11 +44,6 @@ def staff_emails_who_can_refund() -> list[str]:
     return list(dict.fromkeys(users))
 
 
-def _absolute(path: str) -> str:
-    protocol = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "http")
-    return f"{protocol}://{Site.objects.get_current().domain}{path}"
-
-
 def refund_failed_staff_email(*, refund: Refund, payment: Payment) -> None:
     """Tell the staff who can refund that ``refund`` failed (sent once this transaction commits)."""
     to = staff_emails_who_can_refund()
@@ -60,7 +55,7 @@ def refund_failed_staff_email(*, refund: Refund, payment: Payment) -> None:
         "payment": payment,
         "order_number": payment.order.number,
         "amount": format_money(refund.amount, payment.currency),
-        "payment_url": _absolute(reverse("admin:payments_payment_change", args=[payment.pk])),
+        "payment_url": absolute_url(reverse("admin:payments_payment_change", args=[payment.pk])),
         "marketplace_name": settings.MARKETPLACE_NAME,
     }
     template = "payments/email/refund_failed"

@@ -40,6 +40,7 @@ from .position import (
     RefundRefused,
     payment_refunded_total,
     payment_status_after_refunds,
+    refund_audit_data,
     refund_payment_lock,
 )
 
@@ -102,14 +103,8 @@ def _same_request(existing: Refund, *, payment: Payment, amount: Decimal | None,
         used, asked = format_money(existing.amount, payment.currency), format_money(amount, payment.currency)
         raise RefundRefused(f"This refund key was already used for a refund of {used}, not {asked}.")
     if lines is not None:
-        recorded = (
-            OrderEvent.objects.filter(
-                order_id=payment.order_id, kind=REFUND_EVENT, data__refund_id=existing.pk
-            )
-            .values_list("data", flat=True)
-            .first()
-        )
-        recorded_lines = {int(k): v for k, v in ((recorded or {}).get("lines") or {}).items()}
+        recorded = refund_audit_data(order_id=payment.order_id, refund_id=existing.pk)
+        recorded_lines = {int(k): v for k, v in (recorded.get("lines") or {}).items()}
         if recorded_lines != lines:
             raise RefundRefused("This refund key was already used for a refund of other lines.")
     return existing

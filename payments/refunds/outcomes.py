@@ -38,10 +38,10 @@ from .create import refund_record_from_provider
 from .position import (
     CAPTURED,
     PS,
-    REFUND_EVENT,
     REFUND_FAILED_EVENT,
     RefundRefused,
     payment_status_after_refunds,
+    refund_audit_data,
     refund_payment_lock,
 )
 
@@ -106,11 +106,7 @@ def refund_fail(*, refund: Refund, failure_reason: str = "") -> Refund:
     refund.failure_reason = (failure_reason or "unknown")[:100]
     refund.failed_at = timezone.now()
     refund.save(update_fields=["status", "failure_reason", "failed_at"])
-    recorded = (
-        OrderEvent.objects.filter(order_id=payment.order_id, kind=REFUND_EVENT, data__refund_id=refund.pk)
-        .values_list("data", flat=True)
-        .first()
-    ) or {}
+    recorded = refund_audit_data(order_id=payment.order_id, refund_id=refund.pk)
     _failure_audit(payment=payment, refund=refund, recorded=recorded)
     if payment.status in (*CAPTURED, PS.REFUNDED):
         payment.status = payment_status_after_refunds(payment=payment)

@@ -83,6 +83,16 @@ def payment_status_after_refunds(*, payment: Payment) -> str:
     return PS.PARTIALLY_REFUNDED if refunded > 0 else PS.SUCCEEDED
 
 
+def refund_audit_data(*, order_id: int, refund_id: int) -> dict:
+    """The data of a refund's audit row on its order (``lines``, ``shipping``, ...), or ``{}``."""
+    data = (
+        OrderEvent.objects.filter(order_id=order_id, kind=REFUND_EVENT, data__refund_id=refund_id)
+        .values_list("data", flat=True)
+        .first()
+    )
+    return data or {}
+
+
 def _refund_audit_rows(order_id: int):
     """(sign, data) of the order's refund rows: +1 for a refund, -1 for the failure of one."""
     rows = OrderEvent.objects.filter(order_id=order_id, kind__in=(REFUND_EVENT, REFUND_FAILED_EVENT))
