@@ -33,7 +33,7 @@ class UserThrottle(_LiveRateThrottle):
 
 class IPThrottle(_LiveRateThrottle):
     """Every request from one client address (``REMOTE_ADDR``, or ``X-Forwarded-For`` per
-    DRF's ``NUM_PROXIES``), signed in or not."""
+    DRF's ``NUM_PROXIES``, which the settings set to ``ALLAUTH_TRUSTED_PROXY_COUNT``), signed in or not."""
 
     scope = "ip"
 

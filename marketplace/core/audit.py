@@ -64,6 +64,8 @@ ACTIONS = (
     "seller_reply.published",
     "seller_reply.rejected",
     "feedback.removed",
+    "account.export_requested",
+    "account.erased",
 )
 
 

@@ -416,7 +416,8 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1200/hour"),
         "ip": env.str("API_THROTTLE_IP", default="600/hour"),
     },
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    # The per-address throttle reads the address the sign-in limits and the audit log use.
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
     "EXCEPTION_HANDLER": "marketplace.api.errors.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }

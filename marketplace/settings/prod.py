@@ -35,7 +35,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # limits key on it (0 when nothing is in front of gunicorn).
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=1)
 # The REST API's per-address throttle trusts the same proxy (docs/api.md).
-REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=1)  # noqa: F405
+REST_FRAMEWORK["NUM_PROXIES"] = ALLAUTH_TRUSTED_PROXY_COUNT  # noqa: F405
 LOGGING["root"]["level"] = env.str("LOG_LEVEL", default="WARNING")  # noqa: F405
 # JSON logs unless LOG_FORMAT says otherwise, and the access log on (gunicorn's own is off).
 LOGGING["handlers"]["console"]["formatter"] = env.str("LOG_FORMAT", default="json")  # noqa: F405

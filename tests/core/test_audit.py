@@ -3,8 +3,10 @@ read-only in the admin."""
 
 from __future__ import annotations
 
+import ast
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -119,6 +121,23 @@ def test_outside_a_request_an_entry_without_an_actor_is_the_systems(shop):
 def test_changed_only_keeps_fields_present_on_one_side():
     assert changed_only({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == ({"b": 2}, {"b": 3, "c": 4})
     assert changed_only(None, None) == ({}, {})
+
+
+def test_every_action_named_in_the_code_is_in_actions():
+    """Each literal ``action=`` of an ``audit_record`` call in the project's code is listed
+    (the admin's filter offers only those)."""
+    root = Path(__file__).resolve().parents[2]
+    packages = [path for path in root.iterdir() if (path / "__init__.py").exists() and path.name != "tests"]
+    named = set()
+    for path in (module for package in packages for module in package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "audit_record":
+                for keyword in node.keywords:
+                    if keyword.arg == "action" and isinstance(keyword.value, ast.Constant):
+                        named.add(keyword.value.value)
+
+    assert "offer.price_changed" in named  # the walk found the calls
+    assert named - set(ACTIONS) == set()
 
 
 @pytest.mark.parametrize(

@@ -50,6 +50,23 @@ def test_the_replica_alias_and_router_exist_only_with_database_replica_url():
     }
 
 
+def production_run(code: str, **environment: str) -> list[str]:
+    """Run ``code`` under the production settings in a fresh interpreter; return its output lines."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
+    env.update(
+        DJANGO_SETTINGS_MODULE="marketplace.settings.prod",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary_never_connected",
+        SECRET_KEY="k3Zr9QvTq2Lx8Wn5Yb7Pd4Hs6Jf1Mc0Ga2Ue9Ro5Ti8Ey3Wk-Vh7Nb1",
+        ALLOWED_HOSTS="shop.example.com",
+        **environment,
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.splitlines()
+
+
 def test_production_redirects_to_https_except_the_probes_and_the_scrape():
     code = (
         "import django; django.setup()\n"
@@ -60,22 +77,22 @@ def test_production_redirects_to_https_except_the_probes_and_the_scrape():
         "    answer = security.process_request(RequestFactory().get(path, HTTP_HOST='shop.example.com'))\n"
         "    print(path, answer.status_code if answer else 'served')"
     )
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "TMPDIR") if key in os.environ}
-    env.update(
-        DJANGO_SETTINGS_MODULE="marketplace.settings.prod",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/primary_never_connected",
-        SECRET_KEY="k3Zr9QvTq2Lx8Wn5Yb7Pd4Hs6Jf1Mc0Ga2Ue9Ro5Ti8Ey3Wk-Vh7Nb1",
-        ALLOWED_HOSTS="shop.example.com",
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120
-    )
 
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == [
+    assert production_run(code) == [
         "/ 301",
         "/healthz served",
         "/readyz served",
         "/metrics served",
         "/healthz/x 301",
     ]
+
+
+def test_the_api_throttle_trusts_as_many_proxies_as_the_sign_in_limits():
+    code = (
+        "import django; django.setup(); from django.conf import settings\n"
+        "print(settings.ALLAUTH_TRUSTED_PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES'])"
+    )
+
+    assert production_run(code) == ["1 1"]
+    assert production_run(code, ALLAUTH_TRUSTED_PROXY_COUNT="2") == ["2 2"]
+    assert production_run(code, ALLAUTH_TRUSTED_PROXY_COUNT="0") == ["0 0"]
