@@ -30,14 +30,11 @@ def sellers_erase(user) -> int:
 
 
 def sellers_refusals(user) -> list[str]:
-    owned = SellerMember.objects.filter(user=user, role=SellerMember.Role.OWNER).values("seller_id")
-    other_owners = SellerMember.objects.filter(seller_id__in=owned, role=SellerMember.Role.OWNER).exclude(
-        user=user
-    )
-    alone = set(owned.values_list("seller_id", flat=True)) - set(
-        other_owners.values_list("seller_id", flat=True)
-    )
-    if alone:
+    """One query: does the user own a seller that no one else owns?"""
+    owners = SellerMember.objects.filter(role=SellerMember.Role.OWNER)
+    co_owned = owners.exclude(user=user).values("seller_id")
+    alone = owners.filter(user=user).exclude(seller_id__in=co_owned)
+    if alone.exists():
         return ["You are the only owner of a seller: make someone else an owner, or close the seller, first."]
     return []
 

@@ -135,8 +135,6 @@ class PrivacyRequest(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    IN_PROGRESS = [Status.PENDING]
-
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_requests")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)

@@ -10,9 +10,6 @@ from marketplace.accounts.privacy.registry import privacy_sections
 from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 
-FORMER_CUSTOMER = "Former customer"
-DELETED = "[deleted]"
-
 
 def privacy_erase_refusals(*, user: User) -> list[str]:
     """Why ``user``'s account cannot be erased now (empty when it can)."""
