@@ -6,10 +6,10 @@ from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from marketplace.core.errors import ApplicationError
+from marketplace.core.redirects import safe_next_url
 from orders.cart import (
     cart_add_offer,
     cart_for_request,
@@ -136,9 +136,7 @@ class CartMoveToCartView(CartActionView):
 
 def _back(request, fallback="orders:cart-detail"):
     target = request.POST.get("next") or request.headers.get("referer")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if safe_next_url(request, target):
         # Never ``redirect(target)``: a bare word ("1") would be reversed as a URL name (a 500).
         return HttpResponseRedirect(target)
     return redirect(fallback)

@@ -19,7 +19,9 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
+
+from marketplace.core.redirects import safe_next_url
 
 # A recovery code alone is not a second factor anyone set up: it comes with one of these.
 SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
@@ -49,9 +51,5 @@ def mfa_required_response(request: HttpRequest) -> HttpResponseRedirect | None:
 
 
 def safe_next(request: HttpRequest, value: str | None) -> str | None:
-    """``value`` if it is a path on this site, else None."""
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return value
-    return None
+    """``value`` if it is a URL on this site, else None."""
+    return safe_next_url(request, value)

@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import parse_text
+from marketplace.core.redirects import safe_next_url
 from orders.lifecycle import SellerCancelReason, seller_order_cancel
 from orders.models import SellerOrder
 from orders.seller_central.selectors import (
@@ -122,10 +122,7 @@ class SellerOrderDetailView(SellerOrdersMixin, TemplateView):
 
 
 def _next_url(request, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
+    return safe_next_url(request, request.POST.get("next"), prefix="/seller/") or default
 
 
 class SellerOrderAcknowledgeView(SellerOrdersMixin, View):

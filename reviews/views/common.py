@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
-from marketplace.core.inputs import has_control_characters
+from marketplace.core.redirects import safe_next_url
 from reviews.models import ReviewReport
 from reviews.selectors import RatingSummary, review_ids_voted, review_write_state
-
-MAX_NEXT = 2000
 
 
 def histogram_rows(summary: RatingSummary, *, link) -> list[dict]:
@@ -38,14 +35,7 @@ def cards_context(request, *, family, reviews) -> dict:
 
 def next_url(request, fallback: str) -> str:
     """The page to return to after a POST: the form's ``next`` if it is ours, else ``fallback``."""
-    target = request.POST.get("next", "")
-    if len(target) > MAX_NEXT or has_control_characters(target):
-        return fallback
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
+    return safe_next_url(request, request.POST.get("next")) or fallback
 
 
 def reviews_url(product) -> str:

@@ -11,11 +11,11 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import TemplateView
 
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import parse_id
+from marketplace.core.redirects import safe_next_url
 from sellers.access import Section, membership_choose, membership_list
 from sellers.central import SellerCentralMixin, dashboard_cards, onboarding_checklist, view_as_guard
 
@@ -40,11 +40,7 @@ class DashboardView(SellerCentralMixin, TemplateView):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/seller/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("seller:dashboard")
+    return safe_next_url(request, target, prefix="/seller/") or reverse("seller:dashboard")
 
 
 class ChooseSellerView(LoginRequiredMixin, TemplateView):
