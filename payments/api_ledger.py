@@ -4,25 +4,35 @@
 (default: this month so far, UTC) returns the balance, what can be paid out
 now, and the period's statement. Anonymous callers get 403; a signed-in user
 who is not a member of that seller, or whose role does not see money (only
-owner and finance do), gets 404, as if the seller did not exist.
+owner and finance do), gets 404, as if the seller did not exist. A member who
+may see it but has no second factor while ``MFA_REQUIRED_FOR_PRIVILEGED`` is on
+gets 403 with the reason, as Seller Central's money pages send them to set one
+up (``marketplace.accounts.mfa``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from marketplace.accounts.mfa import user_has_second_factor
 from payments.ledger import ledger_available, ledger_balance, ledger_statement
 from sellers.access import ROLE_SECTIONS, Section
 from sellers.models import Seller
 
 MAX_DAYS = 366
+MFA_NEEDED = (
+    "Two-factor authentication is required to read a seller's money. "
+    "Add an authenticator app or a security key at /accounts/2fa/, then try again."
+)
 
 
 def seller_get_for_member(*, user, slug: str) -> Seller:
@@ -69,6 +79,8 @@ class SellerLedgerApi(APIView):
 
     def get(self, request, slug: str):
         seller = seller_get_for_member(user=request.user, slug=slug)
+        if settings.MFA_REQUIRED_FOR_PRIVILEGED and not user_has_second_factor(request.user):
+            raise PermissionDenied(MFA_NEEDED)
         query = LedgerQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         statement = ledger_statement(

@@ -201,3 +201,30 @@ def test_the_api_refuses_a_bad_period(client, merchant):
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["start must be on or before end."]}
+
+
+def test_with_the_mfa_requirement_on_a_member_without_a_second_factor_is_told_why(client, merchant, settings):
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+    sales(merchant, 1)
+    client.force_login(SellerMemberFactory(seller=merchant).user)
+
+    response = client.get(api_url())
+
+    assert response.status_code == 403
+    assert "Two-factor authentication is required" in response.json()["detail"]
+    # Someone who is not a member still learns nothing: 404, as before.
+    client.force_login(UserFactory())
+    assert client.get(api_url()).status_code == 404
+
+
+def test_with_the_mfa_requirement_on_a_member_with_an_authenticator_reads_the_ledger(
+    client, merchant, settings
+):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    settings.MFA_REQUIRED_FOR_PRIVILEGED = True
+    owner = SellerMemberFactory(seller=merchant).user
+    TOTP.activate(owner, generate_totp_secret())
+    client.force_login(owner)
+
+    assert client.get(api_url()).status_code == 200
