@@ -12,4 +12,5 @@ urlpatterns = [
     path("listings/<int:pk>/resume/", views.ListingResumeView.as_view(), name="listing-resume"),
     path("products/", products.ProductListView.as_view(), name="product-list"),
     path("products/new/", products.ProductNewView.as_view(), name="product-new"),
+    path("products/<int:pk>/edit/", products.ProductResubmitView.as_view(), name="product-edit"),
 ]

@@ -1,6 +1,6 @@
-"""Seller Central: create a new catalog product (hidden until staff approve it) and see the
-products submitted with their review state (ADR 0081). The writes are
-``catalog.submissions``'s services."""
+"""Seller Central: create a new catalog product (hidden until staff approve it), see the
+products submitted with their review state, and correct a rejected one and send it again
+(ADR 0081). The writes are ``catalog.submissions``'s services."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
@@ -22,13 +23,16 @@ from catalog.submissions import (
     WEIGHT_MAX_GRAMS,
     SubmissionRefused,
     leaf_categories,
+    product_resubmit,
     product_submit,
+    resubmittable_product,
 )
 from marketplace.core.errors import ApplicationError
 from marketplace.core.inputs import parse_int
 from sellers.models import Seller
 
 PAGE_SIZE = 25
+PRODUCT_FIELDS = ["title", "brand", "category", "gtin", "description", "attributes", "weight_grams"]
 
 
 def product_submission_list(*, seller: Seller) -> QuerySet[Product]:
@@ -40,8 +44,8 @@ def product_submission_list(*, seller: Seller) -> QuerySet[Product]:
     )
 
 
-class ProductSubmitForm(OfferCreateForm):
-    """The new product's fields, then its first offer (OfferCreateForm's). Pictures are files."""
+class ProductFieldsForm(forms.Form):
+    """A product's own fields, as a seller types them. Pictures are files, read by the service."""
 
     title = forms.CharField(label="Title", max_length=300)
     brand = forms.CharField(label="Brand", max_length=120, required=False)
@@ -51,7 +55,7 @@ class ProductSubmitForm(OfferCreateForm):
     attributes = forms.CharField(label="Key attributes", widget=forms.Textarea, required=False, strip=False)
     weight_grams = forms.CharField(label="Weight (grams)", max_length=20)
 
-    field_order = ["title", "brand", "category", "gtin", "description", "attributes", "weight_grams"]
+    field_order = PRODUCT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,6 +83,34 @@ class ProductSubmitForm(OfferCreateForm):
             )
         except ApplicationError as error:
             raise ValidationError(error.message) from None
+
+
+class ProductSubmitForm(ProductFieldsForm, OfferCreateForm):
+    """The new product's fields, then its first offer (OfferCreateForm's)."""
+
+    field_order = PRODUCT_FIELDS
+
+
+def product_initial(product: Product) -> dict:
+    """The correction form's starting values: what the product holds now."""
+    return {
+        "title": product.title,
+        "brand": product.brand.name if product.brand else "",
+        "category": product.category_id,
+        "gtin": product.gtin or "",
+        "description": product.description,
+        "attributes": "\n".join(f"{name}: {value}" for name, value in (product.attributes or {}).items()),
+        "weight_grams": product.weight_grams,
+    }
+
+
+def _field_error(form, error: ApplicationError) -> str:
+    """Put ``error`` on its field (or the form); return it when it is about the pictures."""
+    field = "sku" if isinstance(error, DuplicateSku) else getattr(error, "field", None)
+    if isinstance(error, SubmissionRefused) and field == "images":
+        return error.message
+    form.add_error(field if field in form.fields else None, error.message)
+    return ""
 
 
 class ProductListView(ListingSectionMixin, TemplateView):
@@ -131,11 +163,7 @@ class ProductNewView(ListingSectionMixin, TemplateView):
                     handling_days=data["handling_days"],
                 )
             except ApplicationError as error:
-                field = "sku" if isinstance(error, DuplicateSku) else getattr(error, "field", None)
-                if isinstance(error, SubmissionRefused) and field == "images":
-                    images_error = error.message
-                else:
-                    form.add_error(field if field in form.fields else None, error.message)
+                images_error = _field_error(form, error)
             else:
                 messages.success(
                     request,
@@ -145,4 +173,63 @@ class ProductNewView(ListingSectionMixin, TemplateView):
                 return redirect("seller:product-list")
         return self.render_to_response(
             self.get_context_data(form=form, images_error=images_error), status=400
+        )
+
+
+class ProductResubmitView(ListingSectionMixin, TemplateView):
+    """Correct a rejected product and send it for review again; any other product is a 404."""
+
+    template_name = "catalog/seller/product_edit.html"
+
+    def product(self) -> Product:
+        product = resubmittable_product(seller=self.seller, pk=self.kwargs["pk"])
+        if product is None:
+            raise Http404("No such product to correct.")
+        return product
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        product = kwargs.get("product") or self.product()
+        context.update(
+            product=product,
+            form=kwargs.get("form") or ProductFieldsForm(initial=product_initial(product)),
+            images_error=kwargs.get("images_error", ""),
+            picture_count=product.images.count(),
+            attributes_max=ATTRIBUTES_MAX,
+            images_max=IMAGES_MAX,
+            can_list=self.seller.status == Seller.Status.APPROVED,
+        )
+        return context
+
+    def post(self, request, pk):
+        product = self.product()
+        form = ProductFieldsForm(request.POST)
+        images_error = ""
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                product = product_resubmit(
+                    seller=self.seller,
+                    actor=request.user,
+                    product=product,
+                    title=data["title"],
+                    brand_name=data["brand"],
+                    category_id=data["category"],
+                    gtin=data["gtin"],
+                    description=data["description"],
+                    attributes_text=data["attributes"],
+                    weight_grams=data["weight_grams"],
+                    uploads=request.FILES.getlist("images"),
+                )
+            except ApplicationError as error:
+                images_error = _field_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"Sent for review again: {product.title}. It stays hidden until our team approves it; "
+                    "we e-mail you the decision.",
+                )
+                return redirect("seller:product-list")
+        return self.render_to_response(
+            self.get_context_data(product=product, form=form, images_error=images_error), status=400
         )

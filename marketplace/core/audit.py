@@ -37,6 +37,7 @@ ACTIONS = (
     "stock.adjusted_many",
     "product.approved",
     "product.rejected",
+    "product.resubmitted",
     "order.cancelled",
     "order.released",
     "order.rejected",
