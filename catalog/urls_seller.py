@@ -7,6 +7,7 @@ from catalog.seller_central import products, views
 urlpatterns = [
     path("listings/", views.ListingListView.as_view(), name="listing-list"),
     path("listings/add/", views.ListingAddView.as_view(), name="listing-add"),
+    path("listings/<int:pk>/edit/", views.ListingEditView.as_view(), name="listing-edit"),
     path("listings/<int:pk>/price/", views.ListingPriceView.as_view(), name="listing-price"),
     path("listings/<int:pk>/pause/", views.ListingPauseView.as_view(), name="listing-pause"),
     path("listings/<int:pk>/resume/", views.ListingResumeView.as_view(), name="listing-resume"),

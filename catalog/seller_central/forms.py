@@ -87,18 +87,11 @@ def _handling_days(raw) -> int:
     )
 
 
-class OfferCreateForm(forms.Form):
-    """A new offer of an existing product: SKU, condition and its note, amounts, handling time."""
+class OfferDetailsForm(forms.Form):
+    """A listing's details that can change after it is made: SKU, condition note, handling time."""
 
     sku = forms.CharField(label="SKU", max_length=64, strip=True)
-    condition = forms.ChoiceField(
-        label="Condition",
-        choices=Offer.Condition.choices,
-        error_messages={"invalid_choice": "Choose one of the conditions in the list."},
-    )
     condition_note = forms.CharField(label="Condition note", max_length=300, required=False, strip=True)
-    price = AmountField(label="Price", name="price", allow_zero=False)
-    shipping = AmountField(label="Shipping", name="shipping amount", allow_zero=True)
     handling_days = forms.CharField(label="Handling time (days)", max_length=20)
 
     def __init__(self, *args, **kwargs):
@@ -129,6 +122,20 @@ class OfferCreateForm(forms.Form):
             return _handling_days(self.cleaned_data["handling_days"])
         except ApplicationError as error:
             raise ValidationError(error.message) from None
+
+
+class OfferCreateForm(OfferDetailsForm):
+    """A new offer of an existing product: SKU, condition and its note, amounts, handling time."""
+
+    condition = forms.ChoiceField(
+        label="Condition",
+        choices=Offer.Condition.choices,
+        error_messages={"invalid_choice": "Choose one of the conditions in the list."},
+    )
+    price = AmountField(label="Price", name="price", allow_zero=False)
+    shipping = AmountField(label="Shipping", name="shipping amount", allow_zero=True)
+
+    field_order = ["sku", "condition", "condition_note", "price", "shipping", "handling_days"]
 
     def clean(self):
         data = super().clean()

@@ -1,5 +1,6 @@
 """The seller's listings in Seller Central: the list with its buy-box standing, the inline
-price edit, pause and resume, and adding an offer to an existing product.
+price edit, pause and resume, the details page (SKU, condition note, handling time), and
+adding an offer to an existing product.
 
 Every read goes through ``catalog.seller_central.selectors`` with the member's
 seller, so another seller's listing is a 404; every write is a
@@ -25,7 +26,14 @@ from django.views.generic import TemplateView
 from django.views.generic.base import ContextMixin
 
 from catalog.models import Offer
-from catalog.seller_central.forms import SEARCH_MAX_LENGTH, ListingFilterForm, OfferCreateForm, OfferPriceForm
+from catalog.offer_details import offer_update_details
+from catalog.seller_central.forms import (
+    SEARCH_MAX_LENGTH,
+    ListingFilterForm,
+    OfferCreateForm,
+    OfferDetailsForm,
+    OfferPriceForm,
+)
 from catalog.seller_central.selectors import (
     is_gtin,
     listing_rows,
@@ -71,7 +79,7 @@ class ListingSectionMixin(SellerCentralMixin):
 
     def back_url(self) -> str:
         """The list page (with its filters) that the form was posted from, else the plain list."""
-        back = self.request.POST.get("back", "")
+        back = self.request.POST.get("back", "") or self.request.GET.get("back", "")
         parts = urlsplit(back)
         if parts.scheme or parts.netloc or parts.path != self.list_url() or has_control_characters(back):
             return self.list_url()
@@ -194,6 +202,48 @@ class ListingResumeView(ListingRowActionView):
     def act(self, offer):
         offer = offer_resume(offer=offer, seller=self.seller)
         return f"Resumed: {offer.sku} is on sale again."
+
+
+class ListingEditView(ListingSectionMixin, TemplateView):
+    """One listing's details: SKU, condition note and handling time (the condition is fixed)."""
+
+    template_name = "catalog/seller/listing_edit.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        offer = kwargs.get("offer") or offer_get_for_seller(seller=self.seller, pk=self.kwargs["pk"])
+        initial = {
+            "sku": offer.sku,
+            "condition_note": offer.condition_note,
+            "handling_days": offer.handling_days,
+        }
+        context.update(
+            offer=offer,
+            form=kwargs.get("form") or OfferDetailsForm(initial=initial),
+            note_required=offer.condition in CONDITIONS_WITH_NOTE,
+            back=self.back_url(),
+        )
+        return context
+
+    def post(self, request, pk: int):
+        offer = offer_get_for_seller(seller=self.seller, pk=pk)
+        form = OfferDetailsForm(request.POST)
+        if form.is_valid():
+            try:
+                offer = offer_update_details(
+                    offer=offer,
+                    seller=self.seller,
+                    sku=form.cleaned_data["sku"],
+                    condition_note=form.cleaned_data["condition_note"],
+                    handling_days=form.cleaned_data["handling_days"],
+                )
+            except ApplicationError as error:
+                field = "sku" if isinstance(error, DuplicateSku) else None
+                form.add_error(field, error.message)
+            else:
+                messages.success(request, f"Saved: the details of {offer.sku}.")
+                return redirect(self.back_url())
+        return self.render_to_response(self.get_context_data(offer=offer, form=form), status=400)
 
 
 class ListingAddView(ListingSectionMixin, TemplateView):

@@ -31,6 +31,7 @@ request_var: ContextVar[Any] = ContextVar("audit_request", default=None)
 # Every action recorded, for the admin's filter (docs/audit.md lists where each is written).
 ACTIONS = (
     "offer.price_changed",
+    "offer.details_changed",
     "offer.paused",
     "offer.resumed",
     "stock.adjusted",

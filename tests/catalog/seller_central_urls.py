@@ -5,6 +5,7 @@ from tests.catalog.factories import ProductFactory
 URL_KWARGS = {
     "listing-list": lambda world: {},
     "listing-add": lambda world: {},
+    "listing-edit": lambda world: {"pk": world["offers"][0].pk},
     "listing-price": lambda world: {"pk": world["offers"][0].pk},
     "listing-pause": lambda world: {"pk": world["offers"][0].pk},
     "listing-resume": lambda world: {"pk": world["offers"][0].pk},
