@@ -2,9 +2,9 @@
 
 With the sandbox provider the owner connects a sandbox account in one click
 (an ``acct_sb_...`` id that the sandbox's transfers accept). With Stripe,
-the account is a Stripe Connect account: its onboarding (an account link the
-owner follows to Stripe and back) is planned; until then staff record it in
-the admin. Changing an account is staff's job too, so a taken-over member
+the account is a Stripe Connect account that the owner creates and onboards
+from Seller Central (``payments.stripe_connect``); staff can also record one
+in the admin. Changing an account is staff's job, so a taken-over member
 cannot redirect payouts by itself; every connection is e-mailed to the
 seller's owners.
 """
@@ -42,10 +42,7 @@ def payout_account_connect_sandbox(*, seller: Seller, actor) -> SellerPayoutAcco
     that has one already is refused, as is any provider but the sandbox.
     """
     if not payout_account_can_connect_sandbox():
-        raise ApplicationError(
-            "Payout accounts are connected through Stripe Connect here, which is not available "
-            "from Seller Central yet; seller support connects your account meanwhile."
-        )
+        raise ApplicationError("Sandbox payout accounts exist only with the sandbox payment provider.")
     seller = Seller.objects.select_for_update().get(pk=seller.pk)
     if SellerPayoutAccount.objects.filter(seller=seller).exists():
         raise ApplicationError("A payout account is already connected; seller support can change it.")

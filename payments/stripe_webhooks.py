@@ -41,8 +41,10 @@ from orders.models import OrderEvent
 from payments.models import Dispute, Payment, WebhookEvent
 from payments.providers import base, get_provider
 from payments.providers.base import ProviderEvent, ProviderRefund
+from payments.providers.stripe_connect import connect_account_from_object
 from payments.refunds import RefundRefused, refund_sync_from_provider
 from payments.services import _webhook_process
+from payments.stripe_connect import stripe_connect_account_sync
 
 logger = logging.getLogger(__name__)
 
@@ -168,6 +170,11 @@ def dispute_open(*, payment: Payment, provider_dispute) -> Dispute:
     return dispute
 
 
+def _account_updated(*, provider, event: ProviderEvent) -> None:
+    """A connected account changed at Stripe: payouts follow its ``payouts_enabled``."""
+    stripe_connect_account_sync(account=connect_account_from_object(_object(event)))
+
+
 HANDLERS: dict[str, Callable[..., None]] = {
     base.EVENT_PAYMENT_SUCCEEDED: _payment_event,
     base.EVENT_PAYMENT_FAILED: _payment_event,
@@ -178,4 +185,5 @@ HANDLERS: dict[str, Callable[..., None]] = {
     base.EVENT_REFUND_UPDATED: _refund_changed,
     base.EVENT_REFUND_FAILED: _refund_changed,
     "charge.dispute.created": _dispute_created,
+    "account.updated": _account_updated,
 }

@@ -360,6 +360,8 @@ ELASTICSEARCH_INDEX = env.str("ELASTICSEARCH_INDEX", default="marketplace-produc
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+# The signing secret of the Connect webhook endpoint (connected accounts' events, e.g. account.updated).
+STRIPE_CONNECT_WEBHOOK_SECRET = env.str("STRIPE_CONNECT_WEBHOOK_SECRET", default="")
 # How old (in seconds) a Stripe webhook signature may be before the call is refused.
 STRIPE_WEBHOOK_TOLERANCE_SECONDS = env.int("STRIPE_WEBHOOK_TOLERANCE_SECONDS", default=300)
 # "sandbox" or "stripe"; empty: stripe when STRIPE_SECRET_KEY is set, the sandbox otherwise.

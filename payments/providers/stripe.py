@@ -261,18 +261,26 @@ class StripeProvider(PaymentProvider):
         refuses timestamps older than ``STRIPE_WEBHOOK_TOLERANCE_SECONDS``;
         timestamps that far in the future are refused here too.
         """
-        secret = settings.STRIPE_WEBHOOK_SECRET
-        if not secret:
+        # The platform's endpoint and the Connect endpoint (connected accounts' events) each have
+        # their own signing secret; both may post to the same URL.
+        signing_secrets = [
+            s for s in (settings.STRIPE_WEBHOOK_SECRET, settings.STRIPE_CONNECT_WEBHOOK_SECRET) if s
+        ]
+        if not signing_secrets:
             raise InvalidWebhook("Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is empty).")
         lowered = {key.lower(): value for key, value in headers.items()}
         header = lowered.get(SIGNATURE_HEADER.lower(), "")
         tolerance = settings.STRIPE_WEBHOOK_TOLERANCE_SECONDS
-        try:
-            stripe.Webhook.construct_event(payload, header, secret, tolerance=tolerance)
-        except stripe.SignatureVerificationError as error:
-            raise InvalidWebhook(f"The Stripe signature is not valid: {error.user_message}") from None
-        except (ValueError, KeyError, TypeError):
-            raise InvalidWebhook("The webhook body is not a Stripe event.") from None
+        for secret in signing_secrets:
+            try:
+                stripe.Webhook.construct_event(payload, header, secret, tolerance=tolerance)
+                break
+            except stripe.SignatureVerificationError as error:
+                refusal = error.user_message
+            except (ValueError, KeyError, TypeError):
+                raise InvalidWebhook("The webhook body is not a Stripe event.") from None
+        else:
+            raise InvalidWebhook(f"The Stripe signature is not valid: {refusal}")
         timestamp = int(header.split("t=", 1)[1].split(",", 1)[0])
         if timestamp > time.time() + tolerance:
             raise InvalidWebhook("The Stripe signature's timestamp is in the future.")
@@ -286,6 +294,13 @@ class StripeProvider(PaymentProvider):
             self._checked_dispute(obj)
         elif kind == "refund":
             self.refund_from_object(obj)
+        elif kind == "account":
+            from .stripe_connect import connect_account_from_object  # it imports this module
+
+            try:
+                connect_account_from_object(obj.data)
+            except ProviderError as error:
+                raise InvalidWebhook(error.message) from None
         return ProviderEvent(
             id=envelope.id, type=envelope.type, data=envelope.data, payment=self._event_payment(obj)
         )

@@ -11,8 +11,9 @@ from decimal import Decimal
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import ListView, TemplateView
@@ -32,6 +33,11 @@ from payments.selectors import (
     payout_next_get,
 )
 from payments.seller_central.periods import period_presets
+from payments.stripe_connect import (
+    stripe_connect_available,
+    stripe_connect_onboarding_start,
+    stripe_connect_return,
+)
 from sellers.access import Section, role_allows
 from sellers.central import SellerCentralMixin
 
@@ -97,7 +103,7 @@ class PayoutDetailView(MoneyMixin, TemplateView):
 
 
 class PayoutAccountView(SellerCentralMixin, TemplateView):
-    """The payout account; the owner connects a sandbox one here.
+    """The payout account; the owner connects a sandbox one, or its Stripe account, here.
 
     Section SETTINGS: only the owner decides where the money goes (finance
     sees the account's status on the money page).
@@ -111,7 +117,7 @@ class PayoutAccountView(SellerCentralMixin, TemplateView):
         context.update(
             account=payout_account_get_for_seller(seller=self.seller),
             sandbox=payout_account_can_connect_sandbox(),
-            stripe_connect_planned=not payout_account_can_connect_sandbox(),
+            stripe_connect=stripe_connect_available(),
             marketplace_name=settings.MARKETPLACE_NAME,
         )
         return context
@@ -119,6 +125,8 @@ class PayoutAccountView(SellerCentralMixin, TemplateView):
     @method_decorator(reauthentication_required)  # where the money goes: the password again (ADR 0088)
     def post(self, request, *args, **kwargs):
         try:
+            if stripe_connect_available():
+                return HttpResponseRedirect(self.onboarding_url())
             account = payout_account_connect_sandbox(seller=self.seller, actor=request.user)
         except ApplicationError as error:
             context = self.get_context_data()
@@ -126,3 +134,51 @@ class PayoutAccountView(SellerCentralMixin, TemplateView):
             return self.render_to_response(context, status=400)
         messages.success(request, f"Sandbox payout account {account.account_id} connected.")
         return redirect("seller:payout-account")
+
+    def onboarding_url(self) -> str:
+        """Stripe's onboarding for this seller's account (created the first time)."""
+        return stripe_connect_onboarding_start(
+            seller=self.seller,
+            actor=self.request.user,
+            refresh_url=self.request.build_absolute_uri(reverse("seller:payout-account-stripe-refresh")),
+            return_url=self.request.build_absolute_uri(reverse("seller:payout-account-stripe-return")),
+        )
+
+
+class StripeConnectRefreshView(PayoutAccountView):
+    """Stripe sends the owner here when an onboarding link has expired: make a new one and go back."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return HttpResponseRedirect(self.onboarding_url())
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("seller:payout-account")
+
+    def post(self, request, *args, **kwargs):
+        raise Http404("Nothing to post here.")
+
+
+class StripeConnectReturnView(PayoutAccountView):
+    """The owner is back from Stripe's onboarding: say what Stripe says about payouts."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            account, remote = stripe_connect_return(seller=self.seller, actor=request.user)
+        except ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("seller:payout-account")
+        if account.payouts_enabled:
+            messages.success(request, "Your Stripe account is connected: payouts are on.")
+        elif remote.details_submitted:
+            messages.info(request, "Stripe is checking the details you gave; payouts start once it has.")
+        else:
+            messages.warning(
+                request,
+                "Stripe still needs some details before payouts can start: "
+                "press “Continue at Stripe” to finish.",
+            )
+        return redirect("seller:payout-account")
+
+    def post(self, request, *args, **kwargs):
+        raise Http404("Nothing to post here.")

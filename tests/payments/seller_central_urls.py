@@ -14,6 +14,8 @@ URL_KWARGS = {
     "payout-list": lambda world: {},
     "payout-detail": lambda world: {"pk": world["payout"].pk},
     "payout-account": lambda world: {},
+    "payout-account-stripe-return": lambda world: {},
+    "payout-account-stripe-refresh": lambda world: {},
     "analytics": lambda world: {},
     "analytics-csv": lambda world: {},
 }

@@ -313,6 +313,7 @@ class FakeStripe(HTTPClient):
         self.charges: dict[str, dict] = {}
         self.refunds: dict[str, dict] = {}
         self.transfers: dict[str, dict] = {}
+        self.accounts: dict[str, dict] = {}  # Connect accounts
         # The status of each refund made through the API (Stripe: "pending" for most cards).
         self.refund_status = "succeeded"
         self.unrouted: list[Request] = []  # requests to a route this fake does not know
@@ -422,6 +423,19 @@ class FakeStripe(HTTPClient):
             self.refunds[refund_id] = after
             return dict(after)
 
+    def onboard(self, account_id: str, *, payouts_enabled: bool = True) -> dict:
+        """The seller finishes Stripe's onboarding: details submitted, payouts on (or still checked)."""
+        with self._lock:
+            account = self.accounts[account_id]
+            account.update(
+                details_submitted=True,
+                payouts_enabled=payouts_enabled,
+                charges_enabled=payouts_enabled,
+                capabilities={"transfers": "active" if payouts_enabled else "pending"},
+                requirements={**account["requirements"], "currently_due": [], "eventually_due": []},
+            )
+            return dict(account)
+
     def charge_of(self, intent_id: str) -> dict:
         return dict(self.charges[self.intents[intent_id]["latest_charge"]])
 
@@ -480,6 +494,14 @@ class FakeStripe(HTTPClient):
                 return 200, self._list(sorted(found, key=lambda r: r["created"], reverse=True), "/v1/refunds")
             case "POST", ["transfers"]:
                 return self._create_transfer(request.params)
+            case "POST", ["accounts"]:
+                return self._create_account(request.params)
+            case "GET", ["accounts", account_id]:
+                if account_id not in self.accounts:
+                    return self._missing("account", account_id)
+                return 200, dict(self.accounts[account_id])
+            case "POST", ["account_links"]:
+                return self._create_account_link(request.params)
             case "GET", ["charges", charge_id]:
                 if charge_id not in self.charges:
                     return self._missing("charge", charge_id)
@@ -523,6 +545,58 @@ class FakeStripe(HTTPClient):
         }
         self.transfers[transfer["id"]] = transfer
         return 200, transfer
+
+    def _create_account(self, params: dict) -> tuple[int, dict]:
+        account_id = _id("acct")
+        due = ["business_type", "external_account", "tos_acceptance.date", "tos_acceptance.ip"]
+        account = {
+            "id": account_id,
+            "object": "account",
+            "business_profile": {"mcc": None, "name": None, "url": None},
+            "business_type": None,
+            "capabilities": {"transfers": "inactive"},
+            "charges_enabled": False,
+            "controller": {
+                "fees": {"payer": params.get("controller[fees][payer]")},
+                "is_controller": True,
+                "losses": {"payments": params.get("controller[losses][payments]")},
+                "requirement_collection": "stripe",
+                "stripe_dashboard": {"type": params.get("controller[stripe_dashboard][type]")},
+                "type": "application",
+            },
+            "country": params.get("country", "US"),
+            "created": int(time.time()),
+            "default_currency": "usd",
+            "details_submitted": False,
+            "email": params.get("email"),
+            "metadata": {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")},
+            "payouts_enabled": False,
+            "requirements": {
+                "currently_due": due,
+                "disabled_reason": "requirements.past_due",
+                "eventually_due": due,
+                "past_due": due,
+            },
+            "type": "express",
+        }
+        self.accounts[account_id] = account
+        return 200, dict(account)
+
+    def _create_account_link(self, params: dict) -> tuple[int, dict]:
+        account_id = params.get("account", "")
+        if account_id not in self.accounts:
+            return self._missing("account", account_id)
+        if params.get("type") != "account_onboarding" or not params.get("return_url"):
+            return _error(
+                400, {"message": "Missing required param: return_url.", "type": "invalid_request_error"}
+            )
+        now = int(time.time())
+        return 200, {
+            "object": "account_link",
+            "created": now,
+            "expires_at": now + 300,
+            "url": f"https://connect.stripe.com/setup/e/{account_id}/{secrets.token_urlsafe(12)}",
+        }
 
     @staticmethod
     def _list(data: list, url: str) -> dict:

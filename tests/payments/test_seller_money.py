@@ -317,21 +317,6 @@ def test_a_second_connection_is_refused_and_changes_nothing(client, settings):
     assert not OutboundEmail.objects.exists()
 
 
-def test_with_stripe_the_page_says_connect_onboarding_is_planned_and_connects_nothing(client, settings):
-    settings.PAYMENT_PROVIDER = "stripe"
-    merchant = seller()
-    sign_in_confirmed(client, member(merchant))
-
-    page = client.get(reverse("seller:payout-account")).content.decode()
-    refused = client.post(reverse("seller:payout-account"))
-
-    assert "Connect a sandbox payout account" not in page
-    assert "Connecting one from Seller Central (Stripe's onboarding" in page
-    assert refused.status_code == 400
-    assert "not available from Seller Central yet" in refused.content.decode()
-    assert not SellerPayoutAccount.objects.exists()
-
-
 # -- the dashboard --------------------------------------------------------------
 
 
