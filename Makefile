@@ -10,7 +10,7 @@ BENCH_PRODUCTS ?= 10000
 # pytest-xdist workers: both cores of the CI machine; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run test lint migrate seed bench bench-orders bench-search lock clean-data worker schema
+.PHONY: venv run test lint migrate seed bench bench-orders bench-search bench-relevance lock clean-data worker schema
 
 $(STAMP): requirements/dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,9 +45,15 @@ bench: $(STAMP)
 bench-orders: $(STAMP)
 	$(BIN)/python bench/orders.py
 
-# Search latency p50/p95/p99 (200 queries) at 10k, 100k and 1M products beside a pk lookup.
+# Search latency p50/p95/p99 (200 queries) at 10k, 100k and 1M products beside a pk lookup,
+# then the relevance of the judged queries (bench-relevance).
 bench-search: $(STAMP)
 	$(BIN)/python bench/search.py $(BENCH_SEARCH_ARGS)
+	$(BIN)/python -m bench.relevance $(BENCH_RELEVANCE_ARGS)
+
+# Search relevance on the judged queries (nDCG@10, recall@10, MRR, zero results) beside BM25, 10k products.
+bench-relevance: $(STAMP)
+	$(BIN)/python -m bench.relevance $(BENCH_RELEVANCE_ARGS)
 
 # Re-pin requirements/*.txt from requirements/*.in (hashes, no index address).
 lock:
