@@ -55,6 +55,7 @@ ACTIONS = (
     "seller.rejected",
     "seller.suspended",
     "seller.applied",
+    "seller.profile_changed",
     "member.invited",
     "member.invitation_revoked",
     "member.joined",

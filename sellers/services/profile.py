@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from marketplace.core.audit import audit_record
 from marketplace.core.errors import ApplicationError
 from sellers.models import Seller, SellerAddress, SellerMember
 from sellers.services.standing import seller_lock
@@ -81,6 +82,7 @@ def seller_profile_update(
     """
     owner_check(seller=seller, actor=actor)
     locked = seller_lock(seller_id=seller.pk)
+    before = _profile_state(locked)
     locked.description = profile.description
     locked.support_email = profile.support_email
     locked.contact_name = profile.contact_name
@@ -88,4 +90,32 @@ def seller_profile_update(
     locked.country = business_address.country
     locked.save(update_fields=["description", "support_email", "contact_name", "contact_phone", "country"])
     seller_addresses_save(seller=locked, business_address=business_address, return_address=return_address)
+    after = _profile_state(locked)
+    if before != after:
+        # Where buyers' mail, returns and questions go: a hijacked account would change these first.
+        audit_record(
+            action="seller.profile_changed",
+            target=locked,
+            before=before,
+            after=after,
+            seller_id=locked.pk,
+            actor=actor,
+        )
     return locked
+
+
+PROFILE_FIELDS = ("description", "support_email", "contact_name", "contact_phone", "country")
+
+
+def _profile_state(seller: Seller) -> dict:
+    """The profile's fields and its addresses (one line each), for the audit log."""
+    state = {name: getattr(seller, name) for name in PROFILE_FIELDS}
+    addresses = {address.kind: address for address in SellerAddress.objects.filter(seller=seller)}
+    for kind in (SellerAddress.Kind.BUSINESS, SellerAddress.Kind.RETURN):
+        address = addresses.get(kind)
+        parts = [getattr(address, name) for name in ADDRESS_FIELDS] if address else []
+        state[f"{kind}_address"] = ", ".join(part for part in parts if part)
+    return state
+
+
+ADDRESS_FIELDS = ("line1", "line2", "city", "region", "postal_code", "country")

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from marketplace.core.models import AuditEntry
 from sellers.models import Seller, SellerAddress, SellerMember
 from sellers.views.settings import OTHER_SETTINGS, other_settings_links
 from tests.accounts.factories import UserFactory
@@ -85,6 +86,21 @@ def test_the_owner_edits_the_profile_and_addresses(client, owner):
     # ticking "returns go to the business address" drops the separate one
     client.post(SETTINGS, profile_post())
     assert list(SellerAddress.objects.filter(seller=seller).values_list("kind", flat=True)) == ["business"]
+
+    # Each change is in the audit log with who made it and what changed; saving it unchanged is not.
+    first, second = AuditEntry.objects.filter(action="seller.profile_changed").order_by("pk")
+    assert (first.actor_id, first.seller_id) == (owner.user_id, seller.pk)
+    assert first.before["support_email"] == "" and first.after["support_email"] == "help@blade.example"
+    assert first.before["return_address"] == ""
+    assert first.after["return_address"] == "9 Dock Road, Leeds, LS1 4AP, GB"
+    assert (second.before["return_address"], second.after["return_address"]) == (
+        "9 Dock Road, Leeds, LS1 4AP, GB",
+        "",
+    )
+    # Only what changed is recorded: the addresses and country (back to the US), not the contact.
+    assert set(second.after) == {"return_address", "business_address", "country"}
+    client.post(SETTINGS, profile_post())
+    assert AuditEntry.objects.filter(action="seller.profile_changed").count() == 2
 
 
 @pytest.mark.parametrize(
