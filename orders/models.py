@@ -389,3 +389,8 @@ class OrderSales(models.Model):
 
     def __str__(self):
         return f"{self.units} of product {self.product_id} by order {self.order_id}"
+
+
+# The REST API's idempotency keys live with the API (orders/api/models.py); importing them here
+# registers them in this app.
+from orders.api.models import ApiIdempotencyKey  # noqa: E402, F401

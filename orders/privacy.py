@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 
 from marketplace.accounts.privacy.registry import PrivacySection, rows_of
-from orders.models import Cart, CartLine, Message, Order, OrderLine, SellerOrder
+from orders.models import ApiIdempotencyKey, Cart, CartLine, Message, Order, OrderLine, SellerOrder
 
 DELETED = "[deleted]"
 # Kept for tax (the place of supply): ship_country, ship_region, ship_postal_code.
@@ -54,6 +54,8 @@ def orders_erase(user) -> int:
     count = Cart.objects.filter(user=user).delete()[0]
     count += Order.objects.filter(user=user).update(**ERASED_SHIP_FIELDS)
     count += Message.objects.filter(author=user, author_kind=Message.Author.BUYER).update(author=None)
+    # The API's stored answers to retried calls hold the shipping address.
+    count += ApiIdempotencyKey.objects.filter(user=user).delete()[0]
     return count
 
 
@@ -66,10 +68,14 @@ def orders_refusals(user) -> list[str]:
 
 
 def orders_purge(now) -> int:
-    """Delete carts untouched for RETENTION_CART_DAYS, guest carts for RETENTION_GUEST_DAYS."""
+    """Delete carts untouched for RETENTION_CART_DAYS, guest carts for RETENTION_GUEST_DAYS, and the
+    API's idempotency keys older than RETENTION_CART_DAYS."""
     count = Cart.objects.filter(updated_at__lt=now - timedelta(days=settings.RETENTION_CART_DAYS)).delete()[0]
     guest_cutoff = now - timedelta(days=settings.RETENTION_GUEST_DAYS)
     count += Cart.objects.filter(user__isnull=True, updated_at__lt=guest_cutoff).delete()[0]
+    # A retry comes within minutes; the stored answers (with addresses) need not outlive a cart.
+    key_cutoff = now - timedelta(days=settings.RETENTION_CART_DAYS)
+    count += ApiIdempotencyKey.objects.filter(created_at__lt=key_cutoff).delete()[0]
     return count
 
 

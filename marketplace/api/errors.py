@@ -59,10 +59,46 @@ def _flatten(detail) -> str | list | dict:
 
 
 def _field_errors(detail) -> dict[str, list]:
-    """Field errors as ``{"field": ["message", ...]}``; ``non_field_errors`` keeps DRF's name."""
+    """Field errors as ``{"field": ["message", ...]}``; ``non_field_errors`` keeps DRF's name.
+
+    A nested object's errors are named by their path (``card.number``, ``lines.0.quantity``), so
+    every value is a list of strings.
+    """
     if isinstance(detail, dict):
-        return {key: value if isinstance(value, list) else [value] for key, value in _flatten(detail).items()}
+        errors: dict[str, list] = {}
+        _collect(_flatten(detail), "", errors)
+        return errors
     return {"non_field_errors": _flatten(detail if isinstance(detail, list) else [detail])}
+
+
+def _is_item_errors(value) -> bool:
+    """Whether ``value`` is a list field's errors: ``{index: ["message", ...]}``."""
+    return (
+        isinstance(value, dict)
+        and bool(value)
+        and all(isinstance(key, int) and isinstance(messages, list) for key, messages in value.items())
+        and all(isinstance(message, str) for messages in value.values() for message in messages)
+    )
+
+
+def _collect(value, path: str, errors: dict[str, list]) -> None:
+    """Put the leaf messages of ``value`` into ``errors`` under their dotted path."""
+    if path and _is_item_errors(value):
+        # A list field's items (``?brand=ok&brand=not a slug``): the field, each message with its index.
+        errors[path] = [f"Item {key}: {message}" for key, messages in value.items() for message in messages]
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            # A nested object's own errors (DRF's "non_field_errors") are named by its path.
+            if path and key == "non_field_errors":
+                _collect(inner, path, errors)
+            else:
+                _collect(inner, f"{path}.{key}" if path else str(key), errors)
+    elif isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        for index, inner in enumerate(value):
+            if inner:
+                _collect(inner, f"{path}.{index}", errors)
+    else:
+        errors[path or "non_field_errors"] = value if isinstance(value, list) else [value]
 
 
 def problem(

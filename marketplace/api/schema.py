@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -56,3 +56,17 @@ class SessionTokenScheme(OpenApiAuthenticationExtension):
             "name": "X-Session-Token",
             "description": "The session_token from POST /_allauth/app/v1/auth/login (docs/api.md).",
         }
+
+
+class JSONIntegerFieldSchema(OpenApiSerializerFieldExtension):
+    """marketplace.api.fields.JSONIntegerField is a JSON integer with its bounds."""
+
+    target_class = "marketplace.api.fields.JSONIntegerField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "integer"}
+        if self.target.min_value is not None:
+            schema["minimum"] = self.target.min_value
+        if self.target.max_value is not None:
+            schema["maximum"] = self.target.max_value
+        return schema

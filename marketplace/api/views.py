@@ -21,6 +21,11 @@ ENDPOINTS = [
     ("products", "api:product-list", "Listed products, filtered and sorted (cursor pages)."),
     ("search", "api:product-search", "Full-text search, ranked as on the storefront."),
     ("suggestions", "api:product-suggest", "Autocomplete for a search box."),
+    ("cart", "api:cart", "The cart: a guest's (X-Cart-Token) or the signed-in shopper's."),
+    ("addresses", "api:address-list", "The signed-in shopper's addresses."),
+    ("checkout_quote", "api:checkout-quote", "POST: shipping options and totals of the cart to an address."),
+    ("orders", "api:order-list", "The signed-in shopper's orders; POST places one (Idempotency-Key)."),
+    ("returns", "api:return-create", "POST: ask to return items of a delivered order (Idempotency-Key)."),
 ]
 
 

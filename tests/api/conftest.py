@@ -2,10 +2,12 @@ import json
 from decimal import Decimal
 
 import pytest
+from allauth.account.models import EmailAddress
 from rest_framework.test import APIClient
 
 from catalog.models import ProductImage
 from catalog.services import product_refresh_buy_box
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.catalog.factories import OfferFactory, ProductFactory
 from tests.catalog.search_fixtures import build_search_catalog
 from tests.fulfillment.factories import StockFactory
@@ -53,3 +55,41 @@ def assert_problem(response, status: int, **fields) -> dict:
     for key, value in fields.items():
         assert body[key] == value, body
     return body
+
+
+# Shoppers signed in the way an app signs in (allauth's headless app API, X-Session-Token).
+
+
+def verified_user(**fields):
+    user = UserFactory(**fields)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def signed_in_client(user) -> APIClient:
+    """An APIClient carrying ``user``'s session token, got from POST /_allauth/app/v1/auth/login."""
+    client = APIClient()
+    response = client.post(
+        "/_allauth/app/v1/auth/login", {"email": user.email, "password": DEFAULT_PASSWORD}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    client.credentials(HTTP_X_SESSION_TOKEN=response.json()["meta"]["session_token"])
+    return client
+
+
+@pytest.fixture
+def shopper(db):
+    return verified_user()
+
+
+@pytest.fixture
+def shopper_api(shopper) -> APIClient:
+    return signed_in_client(shopper)
+
+
+def post_json(client, url, body, **headers):
+    return client.post(url, json.dumps(body), content_type="application/json", **headers)
+
+
+def patch_json(client, url, body, **headers):
+    return client.patch(url, json.dumps(body), content_type="application/json", **headers)
