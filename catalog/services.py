@@ -368,13 +368,20 @@ def offer_create(
         raise ApplicationError("Only approved sellers can list products.")
     product = Product.objects.select_related("parent").filter(pk=product.pk).first()
     # A product this seller submitted and staff have not reviewed yet takes its first offer
-    # (catalog.submissions.product_submit, ADR 0081); it stays hidden until approved.
+    # (catalog.submissions, ADRs 0081 and 0095): a standalone one, or a variation of the seller's
+    # own pending family; it stays hidden until approved.
     own_submission = (
         product is not None
         and product.review_status == Product.ReviewStatus.PENDING
         and product.submitted_by_seller_id == locked_seller.pk
-        and product.parent_id is None
         and not product.is_parent
+        and (
+            product.parent_id is None
+            or (
+                product.parent.review_status == Product.ReviewStatus.PENDING
+                and product.parent.submitted_by_seller_id == locked_seller.pk
+            )
+        )
     )
     if product is None or not (product_is_buyable(product) or own_submission):
         raise ApplicationError(

@@ -9,8 +9,12 @@ and sent again (``product_resubmit``): it is ``pending`` once more, in the same 
 ``is_active`` is what every storefront list, the product page and the search index already
 read, so a product waiting for review is nowhere on the storefront.
 
+A product with variations (``product_family_submit``, ADR 0095) is a parent, never sold, and
+its variations, each with the seller's offer; all wait for review together, and staff decide
+on the parent, which decides the family.
+
 ``checks`` holds the field and picture checks, ``submit`` the seller's writes, ``review``
-the staff decisions.
+the staff decisions, ``family`` the product with variations.
 """
 
 from catalog.submissions.checks import (
@@ -21,6 +25,13 @@ from catalog.submissions.checks import (
     gtin_is_valid,
     leaf_categories,
 )
+from catalog.submissions.family import (
+    VARIATIONS_MAX,
+    VARIATIONS_MIN,
+    VariationOffer,
+    VariationRefused,
+    product_family_submit,
+)
 from catalog.submissions.review import product_review_approve, product_review_reject
 from catalog.submissions.submit import product_resubmit, product_submit, resubmittable_product
 
@@ -28,9 +39,14 @@ __all__ = [
     "ATTRIBUTES_MAX",
     "IMAGES_MAX",
     "WEIGHT_MAX_GRAMS",
+    "VARIATIONS_MAX",
+    "VARIATIONS_MIN",
     "SubmissionRefused",
+    "VariationOffer",
+    "VariationRefused",
     "gtin_is_valid",
     "leaf_categories",
+    "product_family_submit",
     "product_resubmit",
     "product_review_approve",
     "product_review_reject",

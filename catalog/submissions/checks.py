@@ -161,3 +161,9 @@ def image_clean(upload) -> CleanImage:
     except images.READ_ERRORS + (SyntaxError,):
         raise not_a_picture from None
     return CleanImage(data=out.getvalue(), extension=IMAGE_FORMATS[picture_format])
+
+
+def variation_title(parent_title: str, values) -> str:
+    """A variation's title: its family's title and its values, “Tee (Red, M)”, at most 300 characters."""
+    suffix = f" ({', '.join(values)})"
+    return f"{parent_title[: max(TITLE_MAX - len(suffix), 1)].rstrip()}{suffix}"[:TITLE_MAX]

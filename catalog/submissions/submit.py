@@ -29,6 +29,7 @@ from catalog.submissions.checks import (
     image_clean,
     leaf_category,
     line_clean,
+    variation_title,
 )
 from marketplace.core.audit import audit_record
 from marketplace.core.inputs import has_control_characters
@@ -114,14 +115,16 @@ def product_fields_clean(
     )
 
 
-def _locked_approved_seller(seller: Seller, refusal: str) -> Seller:
+def seller_lock_approved(seller: Seller, refusal: str) -> Seller:
+    """Lock ``seller``'s row; refuse with ``refusal`` unless it is approved."""
     locked = Seller.objects.select_for_update().filter(pk=seller.pk).first()
     if locked is None or locked.status != Seller.Status.APPROVED:
         raise SubmissionRefused(refusal)
     return locked
 
 
-def _gtin_free(gtin: str, *, exclude_pk: int | None = None) -> None:
+def gtin_check_free(gtin: str, *, exclude_pk: int | None = None) -> None:
+    """Refuse a GTIN another catalog product already has."""
     if gtin and Product.objects.filter(gtin=gtin).exclude(pk=exclude_pk).exists():
         raise SubmissionRefused(
             f"A product with GTIN {gtin} is already in the catalog: find it on “Add a listing” and offer it.",
@@ -129,7 +132,8 @@ def _gtin_free(gtin: str, *, exclude_pk: int | None = None) -> None:
         )
 
 
-def _brand_for(name: str) -> Brand | None:
+def brand_for_name(name: str) -> Brand | None:
+    """The brand called ``name`` (any case), created if there is none; None for no name."""
     if not name:
         return None
     brand = Brand.objects.filter(name__iexact=name).first()
@@ -139,13 +143,14 @@ def _brand_for(name: str) -> Brand | None:
     return brand
 
 
-def _gtin_integrity(error: IntegrityError, gtin: str) -> SubmissionRefused | None:
+def gtin_integrity_refusal(error: IntegrityError, gtin: str) -> SubmissionRefused | None:
+    """The refusal for a GTIN taken meanwhile (the unique index said so), else None."""
     if "gtin" in str(error):
         return SubmissionRefused(f"A product with GTIN {gtin} is already in the catalog.", field="gtin")
     return None
 
 
-def _pictures_write(product: Product, pictures: list[CleanImage]) -> None:
+def pictures_write(product: Product, pictures: list[CleanImage]) -> None:
     """Save ``pictures`` as the product's images; the files are deleted again if a row fails."""
     written: list[str] = []
     try:
@@ -201,13 +206,13 @@ def product_submit(
         uploads=uploads,
         pictures_required=True,
     )
-    locked_seller = _locked_approved_seller(seller, "Only approved sellers can create products.")
-    _gtin_free(fields.gtin)
+    locked_seller = seller_lock_approved(seller, "Only approved sellers can create products.")
+    gtin_check_free(fields.gtin)
     try:
         with transaction.atomic():
             product = Product.objects.create(
                 category=fields.category,
-                brand=_brand_for(fields.brand_name),
+                brand=brand_for_name(fields.brand_name),
                 title=fields.title,
                 slug=f"{slugify(fields.title)[:300] or 'product'}-{uuid.uuid4().hex[:10]}",
                 description=fields.description,
@@ -220,7 +225,7 @@ def product_submit(
                 submitted_at=timezone.now(),
             )
     except IntegrityError as error:
-        raise _gtin_integrity(error, fields.gtin) or error from None
+        raise gtin_integrity_refusal(error, fields.gtin) or error from None
     offer_create(
         seller=locked_seller,
         product=product,
@@ -231,14 +236,19 @@ def product_submit(
         shipping=shipping,
         handling_days=handling_days,
     )
-    _pictures_write(product, fields.pictures)
+    pictures_write(product, fields.pictures)
     return product
 
 
 def resubmittable_product(*, seller: Seller, pk) -> Product | None:
     """``seller``'s rejected product ``pk``, the one it may correct and send again, or None."""
     return (
-        Product.objects.filter(pk=pk, submitted_by_seller=seller, review_status=Product.ReviewStatus.REJECTED)
+        Product.objects.filter(
+            pk=pk,
+            submitted_by_seller=seller,
+            review_status=Product.ReviewStatus.REJECTED,
+            parent__isnull=True,
+        )
         .select_related("brand", "category")
         .first()
     )
@@ -277,21 +287,23 @@ def product_resubmit(
         uploads=uploads,
         pictures_required=False,
     )
-    locked_seller = _locked_approved_seller(seller, "Only approved sellers can send products for review.")
+    locked_seller = seller_lock_approved(seller, "Only approved sellers can send products for review.")
     locked = (
-        Product.objects.select_for_update()
-        .filter(pk=product.pk, submitted_by_seller=locked_seller)
-        .first()
+        Product.objects.select_for_update().filter(pk=product.pk, submitted_by_seller=locked_seller).first()
     )
     if locked is None or locked.review_status != Product.ReviewStatus.REJECTED:
         raise SubmissionRefused(
             f"“{product.title}” is not waiting for a correction: it cannot be sent again."
         )
-    _gtin_free(fields.gtin, exclude_pk=locked.pk)
+    if locked.is_parent and fields.gtin:
+        raise SubmissionRefused(
+            "A product with variations has no GTIN of its own: leave it empty.", field="gtin"
+        )
+    gtin_check_free(fields.gtin, exclude_pk=locked.pk)
     before = {name: getattr(locked, name) for name in CORRECTED_FIELDS}
     reason = locked.review_note
     locked.title = fields.title
-    locked.brand = _brand_for(fields.brand_name)
+    locked.brand = brand_for_name(fields.brand_name)
     locked.category = fields.category
     locked.gtin = fields.gtin or None
     locked.description = fields.description
@@ -304,11 +316,13 @@ def product_resubmit(
         with transaction.atomic():
             locked.save()
     except IntegrityError as error:
-        raise _gtin_integrity(error, fields.gtin) or error from None
+        raise gtin_integrity_refusal(error, fields.gtin) or error from None
+    if locked.is_parent:
+        family_children_resubmit(parent=locked)
     if fields.pictures:
         old = list(ProductImage.objects.filter(product=locked))
         ProductImage.objects.filter(pk__in=[image.pk for image in old]).delete()
-        _pictures_write(locked, fields.pictures)
+        pictures_write(locked, fields.pictures)
         transaction.on_commit(lambda: _files_delete([image.image.name for image in old]))
     after = {name: getattr(locked, name) for name in CORRECTED_FIELDS}
     changed = [name for name in CORRECTED_FIELDS if before[name] != after[name]]
@@ -326,6 +340,40 @@ def product_resubmit(
         actor=actor,
     )
     return locked
+
+
+def family_children_resubmit(*, parent: Product) -> None:
+    """Send a corrected family's variations for review again with their parent's new fields.
+
+    Their own values, offers and GTINs stay as they are (editing them is not offered yet).
+    """
+    children = list(Product.objects.select_for_update().filter(parent=parent).order_by("pk"))
+    dimensions = parent.variation_theme.split("/")
+    now = timezone.now()
+    for child in children:
+        values = [child.variant_attributes.get(name, "") for name in dimensions]
+        child.title = variation_title(parent.title, values)
+        child.updated_at = now
+        child.brand, child.category = parent.brand, parent.category
+        child.description, child.weight_grams = parent.description, parent.weight_grams
+        child.attributes = {**parent.attributes, **child.variant_attributes}
+        child.review_status, child.review_note = Product.ReviewStatus.PENDING, ""
+        child.submitted_at = parent.submitted_at
+    Product.objects.bulk_update(
+        children,
+        [
+            "title",
+            "brand",
+            "category",
+            "description",
+            "weight_grams",
+            "attributes",
+            "review_status",
+            "review_note",
+            "submitted_at",
+            "updated_at",
+        ],
+    )
 
 
 def _files_delete(originals: list[str]) -> None:
