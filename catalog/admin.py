@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from catalog import admin_search  # noqa: F401 (registers the SearchSynonym admin)
 from catalog.models import Brand, Category, Offer, Product, ProductImage
 from catalog.selectors import NAVIGATION_CACHE_KEY
 from catalog.services import (

@@ -24,6 +24,7 @@ from elasticsearch.dsl import analyzer, token_filter
 
 from catalog.models import LISTED, Category, Offer, Product
 from catalog.search.indexing import PRIOR_RATING, PRIOR_WEIGHT, SALES_SATURATION
+from catalog.search.parsing import normalise_units
 
 INDEX_CHUNK = 1000
 DESCRIPTION_CHARS = 4000
@@ -206,7 +207,7 @@ class ProductDocument(Document):
         return instance.search_summary
 
     def prepare_title(self, instance):
-        return instance.title
+        return normalise_units(instance.title)
 
     def prepare_brand_name(self, instance):
         return instance.brand.name if instance.brand_id else ""
@@ -227,10 +228,10 @@ class ProductDocument(Document):
         return " ".join(self._summary(instance).category_names)
 
     def prepare_attributes(self, instance):
-        return " ".join(self._summary(instance).attribute_values)
+        return normalise_units(" ".join(self._summary(instance).attribute_values))
 
     def prepare_description(self, instance):
-        return instance.description[:DESCRIPTION_CHARS]
+        return normalise_units(instance.description[:DESCRIPTION_CHARS])
 
     def prepare_spell(self, instance):
         brand = instance.brand.name if instance.brand_id else ""

@@ -308,6 +308,27 @@ class SearchTerm(models.Model):
         return self.term
 
 
+class SearchSynonym(models.Model):
+    """Words or phrases shoppers write for the same thing ("tv, television"), applied at query time.
+
+    Each term of ``terms`` finds what any other finds; staff edit them in the admin, and
+    ``catalog.search.synonyms`` caches the table until one is saved or deleted.
+    """
+
+    terms = models.CharField(
+        max_length=300,
+        help_text="Comma-separated equivalents, each a word or a short phrase: tv, television.",
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["terms"]
+
+    def __str__(self):
+        return self.terms
+
+
 class ProductViewDaily(models.Model):
     """Product page views per UTC day and the seller that held the buy box when they were shown.
 

@@ -8,6 +8,7 @@ SEEDING_MIGRATIONS = [
     ("marketplace.core.migrations.0001_site_name", "name_the_site"),
     ("orders.migrations.0002_default_tax_rates", "load_default_tax_rates"),
     ("fulfillment.migrations.0003_default_shipping", "seed"),
+    ("catalog.migrations.0008_seed_search_synonyms", "seed"),
 ]
 
 

@@ -5,13 +5,15 @@ the filters, sends ``search_body(...)`` and hands the response to
 ``parse_search_response(...)``. Both are plain functions of plain values, so
 the unit tests check them without a server.
 
-Ranking mirrors the PostgreSQL backend (docs/search.md): text relevance
-(BM25 over title > brand > category names and attributes > description, with
-fuzziness AUTO for typos and an edge-n-gram title field for the word being
-typed) multiplied by ``1 + 0.2 log10(1 + sales) + 0.08 bayes + 0.2 in stock``;
-in-stock products come first in every sort. Facets are disjunctive: filters go
-into ``post_filter`` and each facet's aggregation applies every filter but its
-own.
+Matching and ranking mirror the PostgreSQL backend (docs/search.md): the same
+query plan (``catalog.search.matching``: units, minimum-should-match,
+negations, stop words, synonyms) as a ``bool`` of ``multi_match`` clauses with
+``minimum_should_match``; text relevance (BM25 over title > brand > category
+names and attributes > description, fuzziness AUTO for typos, an edge-n-gram
+title field for the word being typed, ``cross_fields`` for coverage)
+multiplied by ``1 + 0.5 popularity``; in-stock products come first in every
+sort. Facets are disjunctive: filters go into ``post_filter`` and each facet's
+aggregation applies every filter but its own.
 
 Indexing never happens inside a request: the ``product.changed``,
 ``product.rating_changed``, ``offer.changed`` and ``stock.changed`` events
@@ -29,7 +31,8 @@ from decimal import Decimal
 from django.conf import settings
 
 from catalog.search.filters import ResolvedFilters
-from catalog.search.indexing import PRIOR_RATING
+from catalog.search.matching import MINIMUM_SHOULD_MATCH as MSM
+from catalog.search.matching import GroupPlan, QueryPlan, Unit, build_plan
 from catalog.search.parsing import Clause, ParsedQuery
 from catalog.search.types import (
     PRICE_BANDS,
@@ -42,6 +45,7 @@ from catalog.search.types import (
 )
 
 BACKEND_NAME = "elasticsearch"
+POPULARITY_WEIGHT = 0.5  # as catalog.search.backends.postgres
 INDEX_EVENTS = ("product.changed", "product.rating_changed", "offer.changed", "stock.changed")
 HANDLER_PATH = "catalog.search.elasticsearch.on_products_changed"
 
@@ -65,7 +69,7 @@ def index_name() -> str:
 
 
 def band_key(low: Decimal | None, high: Decimal | None) -> str:
-    from catalog.search.backends.postgres import band_key as pg_band_key
+    from catalog.search.facet_values import band_key as pg_band_key
 
     return pg_band_key(low, high)
 
@@ -91,51 +95,84 @@ def _word_query(word: str, *, prefix: bool) -> dict:
     }
 
 
-def _clause_query(clause: Clause, *, prefix_last: bool) -> dict:
-    text = " ".join(clause.words)
-    if clause.negated:
-        kind = "phrase" if clause.phrase else "best_fields"
-        return {"multi_match": {"query": text, "fields": EXACT_FIELDS, "type": kind, "operator": "and"}}
-    if clause.phrase:
-        return {"multi_match": {"query": text, "fields": TEXT_FIELDS, "type": "phrase"}}
-    last = len(clause.words) - 1
-    words = [_word_query(w, prefix=prefix_last and i == last) for i, w in enumerate(clause.words)]
-    return words[0] if len(words) == 1 else {"bool": {"must": words}}
+def _phrase(words: tuple[str, ...], fields=TEXT_FIELDS) -> dict:
+    return {"multi_match": {"query": " ".join(words), "fields": fields, "type": "phrase"}}
 
 
-def text_query(parsed: ParsedQuery) -> dict:
-    """All words required (fuzzy), phrases, exclusions, ``or`` between groups; the last word as a prefix."""
-    if parsed.is_empty:
-        return {"match_all": {}}
-    last_word = parsed.last_word()
-    groups = []
-    for index, group in enumerate(parsed.groups):
-        is_last_group = index == len(parsed.groups) - 1
-        must, must_not = [], []
-        for position, clause in enumerate(group):
-            prefix = bool(last_word) and is_last_group and position == len(group) - 1
-            (must_not if clause.negated else must).append(_clause_query(clause, prefix_last=prefix))
-        groups.append({"bool": {"must": must, "must_not": must_not}})
+def _unit_query(unit: Unit) -> dict:
+    """One unit: any of its spellings (a fuzzy word, or a phrase; the last word also as a prefix)."""
+    options = [
+        _word_query(words[0], prefix=unit.prefix and i == 0) if len(words) == 1 else _phrase(words)
+        for i, words in enumerate(unit.options)
+    ]
+    return options[0] if len(options) == 1 else {"bool": {"should": options, "minimum_should_match": 1}}
+
+
+def _excluded(words: tuple[str, ...]) -> dict:
+    kind = "phrase" if len(words) > 1 else "best_fields"
+    return {
+        "multi_match": {"query": " ".join(words), "fields": EXACT_FIELDS, "type": kind, "operator": "and"}
+    }
+
+
+def _negation_excluded(clause: Clause) -> dict:
+    """A product that contains X, unless it says "X free" or "without X" (NEGATION = "exclude")."""
+    return {
+        "bool": {
+            "must": [_excluded(clause.words)],
+            "must_not": [
+                _phrase((*clause.words, "free"), EXACT_FIELDS),
+                _phrase(("without", *clause.words), EXACT_FIELDS),
+            ],
+        }
+    }
+
+
+def _group_query(group: GroupPlan, negation: str) -> dict:
+    must = [_unit_query(u) for u in group.required]
+    if group.units:
+        must.append({"bool": {"should": [_unit_query(u) for u in group.units], "minimum_should_match": MSM}})
+    must_not = [_excluded(words) for words in group.excluded]
+    if negation == "exclude":
+        must_not += [_negation_excluded(c) for c in group.negated]
+    return {"bool": {"must": must, "must_not": must_not}}
+
+
+def text_query(parsed: ParsedQuery, plan: QueryPlan | None = None) -> dict:
+    """Most units (``matching.MINIMUM_SHOULD_MATCH``), every phrase, no exclusion; ``or`` between groups.
+
+    Ranking: BM25 per field (best field per unit) plus a ``cross_fields`` match of every word
+    (coverage across fields), an exact title phrase (proximity) and "X free" for an "X-free" negation.
+    """
+    plan = plan or build_plan(parsed, prefix_last=True)
+    if parsed.is_empty or not plan.searchable:
+        return {"match_all": {}} if parsed.is_empty else {"match_none": {}}
+    groups = [_group_query(g, plan.negation) for g in plan.groups]
     matched = groups[0] if len(groups) == 1 else {"bool": {"should": groups, "minimum_should_match": 1}}
-    # An exact title phrase ranks above scattered words.
-    positive = " ".join(parsed.positive_words())
-    boost = {"match_phrase": {"title": {"query": positive, "boost": 2}}}
-    return {"bool": {"must": [matched], "should": [boost]}}
+    words = " ".join(" ".join(u.options[0]) for g in plan.groups for u in [*g.required, *g.units])
+    should = [
+        {"multi_match": {"query": words, "fields": TEXT_FIELDS, "type": "cross_fields", "operator": "or"}},
+        {"match_phrase": {"title": {"query": words, "boost": 2}}},
+    ]
+    for g in plan.groups:
+        should += [
+            {**_phrase((*c.words, "free"), EXACT_FIELDS), "boost": 2} for c in g.negated if c.free_form
+        ]
+    return {"bool": {"must": [matched], "should": should}}
 
 
-def ranked_query(parsed: ParsedQuery) -> dict:
-    """Text relevance times the popularity signals (the PostgreSQL backend's blend)."""
+def ranked_query(parsed: ParsedQuery, plan: QueryPlan | None = None) -> dict:
+    """Text relevance times ``1 + 0.5 popularity`` (the PostgreSQL backend's blend); in-stock
+    products sort first, as there."""
     return {
         "function_score": {
-            "query": text_query(parsed),
+            "query": text_query(parsed, plan),
             "functions": [
                 {"weight": 1},
                 {
-                    "field_value_factor": {"field": "sales_count", "modifier": "log1p", "missing": 0},
-                    "weight": 0.2,
+                    "field_value_factor": {"field": "popularity", "missing": 0},
+                    "weight": POPULARITY_WEIGHT,
                 },
-                {"field_value_factor": {"field": "rating_bayes", "missing": PRIOR_RATING}, "weight": 0.08},
-                {"filter": {"term": {"in_stock": True}}, "weight": 0.2},
             ],
             "score_mode": "sum",
             "boost_mode": "multiply",
@@ -242,12 +279,16 @@ def search_body(
     page_size: int,
     facets: bool = True,
     suggest: bool = True,
+    plan: QueryPlan | None = None,
 ) -> dict:
-    """The body of one ``_search`` request: hits, total, facets and the did-you-mean suggestion."""
+    """The body of one ``_search`` request: hits, total, facets and the did-you-mean suggestion.
+
+    ``plan`` carries the synonyms (``matching.understand``); without it the parsed words alone.
+    """
     clauses = filter_clauses(filters)
     _, offset = page_window(page, page_size)
     body: dict = {
-        "query": ranked_query(parsed),
+        "query": ranked_query(parsed, plan),
         "sort": [
             {"in_stock": {"order": "desc"}},
             *SORT_CLAUSES.get(sort, SORT_CLAUSES[SORT_RELEVANCE]),
@@ -311,9 +352,9 @@ def facet_counts(aggregations: dict) -> dict[str, dict[str, int]]:
 
 def facets_from_aggregations(aggregations: dict, filters: ResolvedFilters) -> list[Facet]:
     """The same Facet objects, values, labels and order as the PostgreSQL backend."""
-    from catalog.search.backends.postgres import PostgresBackend
+    from catalog.search.facet_values import facet_objects
 
-    return PostgresBackend()._facet_objects(facet_counts(aggregations), filters)
+    return facet_objects(facet_counts(aggregations), filters)
 
 
 def did_you_mean(response: dict, parsed: ParsedQuery) -> tuple[str | None, dict[str, str]]:

@@ -71,6 +71,8 @@ def _shown(text: str, limit: int) -> str:
 
 
 def _price(value: str) -> Decimal | None:
+    if not value.isascii():  # Decimal() takes other scripts' digits ("١٢"): not a price in a URL
+        return None
     try:
         price = Decimal(value)
     except (InvalidOperation, ValueError):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from catalog.search.parsing import normalise_units_sql
 from catalog.search.spelling import vocabulary_changed
 
 # Bayesian average: a product's rating is pulled towards PRIOR_RATING as if it
@@ -115,13 +116,19 @@ DOCUMENT_COLUMNS = (
     "fulfilled_by_marketplace",
 )
 
+# Numbers and units are written the way queries are parsed ("65in", '65"' -> "65 inch", "1tb" ->
+# "1 tb"; catalog.search.parsing.normalise_units).
+_TITLE = normalise_units_sql("p.title")
+_BRAND = normalise_units_sql("coalesce(b.name, '')")
+_OTHER = normalise_units_sql("coalesce(cats.names, '') || ' ' || coalesce(attrs.vals, '')")
+_DESCRIPTION = normalise_units_sql("left(p.description, 4000)")
 _DOCUMENTS_SQL = f"""
 SELECT p.id AS product_id,
-    p.title || ' ' || coalesce(b.name, '') AS title_text,
-    setweight(to_tsvector('english', p.title), 'A')
-    || setweight(to_tsvector('english', coalesce(b.name, '')), 'B')
-    || setweight(to_tsvector('english', coalesce(cats.names, '') || ' ' || coalesce(attrs.vals, '')), 'C')
-    || setweight(to_tsvector('english', left(p.description, 4000)), 'D') AS document,
+    {_TITLE} || ' ' || {_BRAND} AS title_text,
+    setweight(to_tsvector('english', {_TITLE}), 'A')
+    || setweight(to_tsvector('english', {_BRAND}), 'B')
+    || setweight(to_tsvector('english', {_OTHER}), 'C')
+    || setweight(to_tsvector('english', {_DESCRIPTION}), 'D') AS document,
     p.category_id,
     c.path AS category_path,
     p.brand_id,
@@ -286,9 +293,17 @@ def search_index_rebuild(
         )
         search_vocabulary_rebuild()
     with connection.cursor() as cursor:
+        _flush_gin_pending_list(cursor)
         cursor.execute("ANALYZE catalog_productsearchdocument")
         cursor.execute("ANALYZE catalog_searchterm")
     return written
+
+
+def _flush_gin_pending_list(cursor) -> None:
+    """Move the GIN's pending entries into the index proper: every search scans the pending list
+    linearly, so after a rebuild it made the k-of-n queries several times slower until the next
+    autovacuum (docs/search.md, "Ranking and its cost")."""
+    cursor.execute("SELECT gin_clean_pending_list('productsearch_document_gin'::regclass)")
 
 
 def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None] = lambda line: None) -> int:
@@ -298,7 +313,7 @@ def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None
     Return the documents changed.
     """
     title = title_tags_sql(
-        "(SELECT p.title || ' ' || coalesce(b.name, '') FROM catalog_product p "
+        f"(SELECT {_TITLE} || ' ' || {_BRAND} FROM catalog_product p "  # noqa: S608 (constants only)
         "LEFT JOIN catalog_brand b ON b.id = p.brand_id WHERE p.id = d.product_id)"
     )
     new_document = f"{strip_tags_sql('d.document')} || {_TAGS} || {title}"
@@ -322,6 +337,7 @@ def search_index_retag(*, batch_size: int = 50_000, report: Callable[[str], None
         last_id = upto
         report(f"  search tags: {changed:,} documents changed (up to product {last_id})")
     with connection.cursor() as cursor:
+        _flush_gin_pending_list(cursor)
         cursor.execute("ANALYZE catalog_productsearchdocument")
     return changed
 

@@ -12,6 +12,7 @@ wins.
 from __future__ import annotations
 
 import bisect
+import math
 import threading
 import uuid
 from collections import defaultdict
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
+
+from catalog.search.parsing import UNIT_WORDS
 
 VERSION_KEY = "search:vocabulary:version"
 MIN_WORD_LENGTH = 4
@@ -57,15 +60,31 @@ class Vocabulary:
     version: str
     sorted_terms: list[str]
     frequency: dict[str, int]
-    buckets: dict[tuple[str, int], list[str]]
+    buckets: dict[tuple[str, int], list[str]]  # by first letter and length
+    seconds: dict[tuple[str, int], list[str]]  # by second letter and length
+    top_frequency: int = 1
 
     @classmethod
     def build(cls, version: str, rows) -> Vocabulary:
         frequency = dict(rows)
-        buckets = defaultdict(list)
+        buckets, seconds = defaultdict(list), defaultdict(list)
         for term in frequency:
             buckets[term[0], len(term)].append(term)
-        return cls(version, sorted(frequency), frequency, dict(buckets))
+            if len(term) > 1:
+                seconds[term[1], len(term)].append(term)
+        top = max(frequency.values(), default=1)
+        return cls(version, sorted(frequency), frequency, dict(buckets), dict(seconds), top)
+
+    def weight(self, words) -> float:
+        """How telling a word is: ln(1 + F / (1 + f)), f its catalog frequency (plural or
+        singular), F the most frequent word's; for a phrase, its rarest word's."""
+        top = self.top_frequency
+        weights = []
+        for word in words:
+            forms = (word, word + "s", word[:-1] if word.endswith("s") else word)
+            frequency = max(self.frequency.get(form, 0) for form in forms)
+            weights.append(math.log(1 + top / (1 + frequency)))
+        return max(weights, default=1.0)
 
     def has_prefix(self, prefix: str) -> bool:
         i = bisect.bisect_left(self.sorted_terms, prefix)
@@ -84,22 +103,39 @@ class Vocabulary:
         found.sort(key=lambda t: (-self.frequency[t], t))
         return found[:limit]
 
-    def correct(self, word: str) -> str | None:
-        """Return the catalog word closest to word (ties: most frequent), or None."""
+    def _candidates(self, word: str, limit: int):
+        """Terms of a length within ``limit`` sharing the first letter, the second (the first
+        changed), or with the first two swapped, inserted or deleted."""
+        seen: set[str] = set()
+        for length in range(len(word) - limit, len(word) + limit + 1):
+            for index, key in (
+                (self.buckets, word[0]),  # same first letter
+                (self.buckets, word[1]),  # first letter dropped, or the first two swapped
+                (self.seconds, word[1]),  # first letter changed
+                (self.seconds, word[0]),  # a letter added in front
+            ):
+                for term in index.get((key, length), ()):
+                    if term not in seen:
+                        seen.add(term)
+                        yield term
+
+    def correct(self, word: str, *, exclude: str = "", completions: bool = True) -> str | None:
+        """Return the catalog word closest to word (ties: most frequent), or None; never
+        ``exclude``, and no word that starts with ``word`` unless ``completions``."""
         limit = max_distance(word)
         if not limit:
             return None
-        firsts = {word[0]} | ({word[1]} if len(word) > 1 else set())
         best: tuple[int, int, str] | None = None
-        for first in firsts:
-            for length in range(len(word) - limit, len(word) + limit + 1):
-                for term in self.buckets.get((first, length), ()):
-                    distance = damerau_levenshtein(word, term, limit)
-                    if distance > limit:
-                        continue
-                    key = (distance, -self.frequency[term], term)
-                    if best is None or key < best:
-                        best = key
+        for term in self._candidates(word, limit):
+            if term == exclude or (not completions and term.startswith(word)):
+                continue
+            distance = damerau_levenshtein(word, term, limit)
+            # A changed first letter is one edit at most ("bamsung"; not "vocals" -> "focal").
+            if distance > limit or (distance > 1 and term[0] != word[0] and term[:2] != word[1::-1]):
+                continue
+            key = (distance, -self.frequency[term], term)
+            if best is None or key < best:
+                best = key
         return best[2] if best else None
 
 
@@ -130,7 +166,13 @@ def vocabulary() -> Vocabulary:
 
 def unknown_words(words: list[str]) -> set[str]:
     """Return the words whose stem is no catalog word's stem (stop words count as known)."""
-    words = sorted({w for w in words if len(w) >= MIN_WORD_LENGTH and not w.isdigit()})
+    words = sorted(
+        {
+            w
+            for w in words
+            if len(w) >= MIN_WORD_LENGTH and w not in UNIT_WORDS and not any(c.isdigit() for c in w)
+        }
+    )
     if not words:
         return set()
     with connection.cursor() as cursor:
@@ -166,3 +208,40 @@ def analyse(words: list[str], *, last_word: str | None) -> tuple[dict[str, str],
         if fix and fix != word:
             fixes[word] = fix
     return fixes, prefix_last
+
+
+MIN_COMPOUND_PART = 3
+
+
+def compound_finder():
+    """Return ``find(first, second)`` -> the joined word when the catalog has it, and
+    ``find(word)`` -> the two catalog words an unknown word is made of (or None).
+
+    The vocabulary is loaded on the first call only.
+    """
+    loaded: list[Vocabulary] = []
+
+    def vocab() -> Vocabulary:
+        if not loaded:
+            loaded.append(vocabulary())
+        return loaded[0]
+
+    def find(first: str, second: str | None = None):
+        if any(c.isdigit() for c in first + (second or "")):
+            return None
+        frequency = vocab().frequency
+        if second is not None:
+            joined = first + second
+            return joined if min(len(first), len(second)) >= 2 and joined in frequency else None
+        if len(first) < 2 * MIN_COMPOUND_PART or first in frequency:
+            return None
+        best = None
+        for i in range(MIN_COMPOUND_PART, len(first) - MIN_COMPOUND_PART + 1):
+            left, right = first[:i], first[i:]
+            if left in frequency and right in frequency:
+                score = min(frequency[left], frequency[right])
+                if best is None or score > best[0]:
+                    best = (score, (left, right))
+        return best[1] if best else None
+
+    return find

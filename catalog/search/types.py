@@ -114,6 +114,10 @@ class SearchResult:
     applied_filters: list[AppliedFilter]
     not_applied: list[NotAppliedFilter]
     corrected_words: dict[str, str] = field(default_factory=dict)
+    # Ranked retrieval may match without every word: the words no shown product contains,
+    # and those some shown products lack (the page says so).
+    missing_words: list[str] = field(default_factory=list)
+    partially_matched_words: list[str] = field(default_factory=list)
 
     @property
     def products(self) -> list:

@@ -15,7 +15,9 @@ from catalog.models import Product
 from catalog.search import SearchQuery, get_backend
 from catalog.search import elasticsearch as es
 from catalog.search.filters import resolve_filters
+from catalog.search.matching import build_plan, minimum_should_match
 from catalog.search.parsing import parse
+from catalog.search.synonyms import synonym_table
 from catalog.services import category_create, product_refresh_buy_box
 from marketplace.core import events
 from marketplace.core.models import OutboxEvent
@@ -162,8 +164,11 @@ def test_summaries_take_the_same_queries_for_3_and_30_products(db, django_assert
 
 
 def body_for(query: SearchQuery, **options) -> dict:
+    """The body the backend sends: with the synonyms table, the last word as a prefix."""
+    parsed = parse(query.text)
     return es.search_body(
-        parsed=parse(query.text),
+        parsed=parsed,
+        plan=build_plan(parsed, prefix_last=True, synonyms=synonym_table()),
         filters=resolve_filters(query),
         sort=query.sort,
         page=query.page,
@@ -173,41 +178,58 @@ def body_for(query: SearchQuery, **options) -> dict:
     )
 
 
+FUZZY = {"fields": es.TEXT_FIELDS, "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}
+
+
 def test_body_for_text_is_fuzzy_per_word_with_the_last_word_as_a_prefix(db):
     body = body_for(SearchQuery(text="sony hedphon"))
     score = body["query"]["function_score"]
-    fuzzy = {"fields": es.TEXT_FIELDS, "fuzziness": "AUTO", "prefix_length": 1, "max_expansions": 20}
     assert score["query"] == {
         "bool": {
             "must": [
                 {
                     "bool": {
                         "must": [
-                            {"multi_match": {"query": "sony", **fuzzy}},
                             {
                                 "bool": {
                                     "should": [
-                                        {"multi_match": {"query": "hedphon", **fuzzy}},
-                                        {"match": {"title.edge": {"query": "hedphon"}}},
+                                        {"multi_match": {"query": "sony", **FUZZY}},
+                                        {
+                                            "bool": {
+                                                "should": [
+                                                    {"multi_match": {"query": "hedphon", **FUZZY}},
+                                                    {"match": {"title.edge": {"query": "hedphon"}}},
+                                                ],
+                                                "minimum_should_match": 1,
+                                            }
+                                        },
                                     ],
-                                    "minimum_should_match": 1,
+                                    "minimum_should_match": "2<-1 3<-50%",
                                 }
-                            },
+                            }
                         ],
                         "must_not": [],
                     }
                 }
             ],
-            "should": [{"match_phrase": {"title": {"query": "sony hedphon", "boost": 2}}}],
+            "should": [
+                {
+                    "multi_match": {
+                        "query": "sony hedphon",
+                        "fields": es.TEXT_FIELDS,
+                        "type": "cross_fields",
+                        "operator": "or",
+                    }
+                },
+                {"match_phrase": {"title": {"query": "sony hedphon", "boost": 2}}},
+            ],
         }
     }
     assert score["score_mode"] == "sum"
     assert score["boost_mode"] == "multiply"
     assert score["functions"] == [
         {"weight": 1},
-        {"field_value_factor": {"field": "sales_count", "modifier": "log1p", "missing": 0}, "weight": 0.2},
-        {"field_value_factor": {"field": "rating_bayes", "missing": 3.5}, "weight": 0.08},
-        {"filter": {"term": {"in_stock": True}}, "weight": 0.2},
+        {"field_value_factor": {"field": "popularity", "missing": 0}, "weight": 0.5},
     ]
     assert body["sort"] == [
         {"in_stock": {"order": "desc"}},
@@ -242,8 +264,77 @@ def test_body_for_phrase_exclusion_and_or(db):
             ],
         }
     }
-    assert second["bool"]["must"][0]["bool"]["should"][1] == {"match": {"title.edge": {"query": "earbuds"}}}
-    assert query["bool"]["should"][0]["match_phrase"]["title"]["query"] == "noise cancelling earbuds"
+    earbuds = second["bool"]["must"][0]["bool"]["should"][0]["bool"]["should"]
+    assert earbuds[0]["bool"]["should"][1] == {"match": {"title.edge": {"query": "earbuds"}}}
+    assert earbuds[1] == {"multi_match": {"query": "earphones", **FUZZY}}  # a seeded synonym
+    assert query["bool"]["should"][1]["match_phrase"]["title"]["query"] == "noise cancelling earbuds"
+
+
+def units_of(text: str) -> dict:
+    """The k-of-n clause of a one-group query and what it excludes."""
+    group = body_for(SearchQuery(text=text))["query"]["function_score"]["query"]["bool"]["must"][0]["bool"]
+    return {"units": group["must"][-1]["bool"]["should"], "must_not": group["must_not"]}
+
+
+def test_body_needs_most_units_and_drops_stop_words_and_negations(db, settings):
+    # "for", "the", "best" are stop words; "without oatmeal" is a negation: 4 units, 2 needed
+    clause = units_of("the best dog shampoo for sensitive skin without oatmeal")
+    assert [u["multi_match"]["query"] for u in clause["units"]] == ["dog", "shampoo", "sensitive", "skin"]
+    settings.SEARCH_NEGATION = "ignore"
+    assert units_of("the best dog shampoo for sensitive skin without oatmeal")["must_not"] == []
+    assert [minimum_should_match(n) for n in range(1, 11)] == [1, 2, 2, 2, 3, 3, 4, 4, 5, 5]
+
+    settings.SEARCH_NEGATION = "exclude"  # the default
+    excluded = units_of("dog shampoo without oatmeal")["must_not"]
+    assert excluded == [
+        {
+            "bool": {
+                "must": [
+                    {
+                        "multi_match": {
+                            "query": "oatmeal",
+                            "fields": es.EXACT_FIELDS,
+                            "type": "best_fields",
+                            "operator": "and",
+                        }
+                    }
+                ],
+                "must_not": [
+                    {"multi_match": {"query": "oatmeal free", "fields": es.EXACT_FIELDS, "type": "phrase"}},
+                    {
+                        "multi_match": {
+                            "query": "without oatmeal",
+                            "fields": es.EXACT_FIELDS,
+                            "type": "phrase",
+                        }
+                    },
+                ],
+            }
+        }
+    ]
+
+
+def test_body_reads_numbers_with_units_as_phrases_and_x_free_as_a_boost(db):
+    clause = units_of('65" tv 3.5mm sugar-free')
+    assert clause["units"][0] == {
+        "multi_match": {"query": "65 inch", "fields": es.TEXT_FIELDS, "type": "phrase"}
+    }
+    assert clause["units"][2] == {
+        "multi_match": {"query": "3.5 mm", "fields": es.TEXT_FIELDS, "type": "phrase"}
+    }
+    should = body_for(SearchQuery(text="sugar free gum"))["query"]["function_score"]["query"]["bool"][
+        "should"
+    ]
+    assert should[-1] == {
+        "multi_match": {"query": "sugar free", "fields": es.EXACT_FIELDS, "type": "phrase"},
+        "boost": 2,
+    }
+
+
+def test_body_for_only_stop_words_matches_nothing(db):
+    assert body_for(SearchQuery(text="the for with"))["query"]["function_score"]["query"] == {
+        "match_none": {}
+    }
 
 
 def test_body_for_no_text_matches_everything_by_popularity(db):

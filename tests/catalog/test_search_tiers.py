@@ -1,7 +1,7 @@
 """Popularity tiers and filter tags of the PostgreSQL search documents.
 
 A search looks for its best matches in the top popularity tier first, then the next, then
-everywhere (catalog/search/backends/postgres.py, ``_staged``). That must give exactly the
+everywhere (catalog/search/backends/postgres/sql.py, ``staged``). That must give exactly the
 candidates of one plain ordered query, wherever the cap falls: in the first tier, the second
 or beyond both.
 """

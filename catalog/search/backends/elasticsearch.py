@@ -13,7 +13,9 @@ import math
 
 from catalog.search import elasticsearch as es
 from catalog.search.filters import resolve_filters
+from catalog.search.matching import build_plan
 from catalog.search.parsing import parse
+from catalog.search.synonyms import synonym_table
 from catalog.search.types import MAX_PAGE_SIZE, SORT_RELEVANCE, SORTS, SearchHit, SearchQuery, SearchResult
 
 
@@ -33,9 +35,17 @@ class ElasticsearchBackend:
         sort = query.sort if query.sort in SORTS else SORT_RELEVANCE
         page, _offset = es.page_window(int(query.page), page_size)
         parsed = parse(query.text)
+        # Typos are Elasticsearch's fuzziness; the last word is also a prefix (title.edge).
+        plan = build_plan(parsed, prefix_last=True, synonyms=synonym_table())
         filters = resolve_filters(query)
         body = es.search_body(
-            parsed=parsed, filters=filters, sort=sort, page=page, page_size=page_size, facets=query.facets
+            parsed=parsed,
+            filters=filters,
+            sort=sort,
+            page=page,
+            page_size=page_size,
+            facets=query.facets,
+            plan=plan,
         )
         response = _client().search(index=es.index_name(), body=body)
         total, _ = es.response_total(response)
@@ -50,6 +60,7 @@ class ElasticsearchBackend:
                 page_size=page_size,
                 facets=False,
                 suggest=False,
+                plan=plan,
             )
             response = {**response, "hits": _client().search(index=es.index_name(), body=again)["hits"]}
         result = es.parse_search_response(
