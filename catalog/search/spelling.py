@@ -25,6 +25,10 @@ from catalog.search.parsing import UNIT_WORDS
 
 VERSION_KEY = "search:vocabulary:version"
 MIN_WORD_LENGTH = 4
+# A word this long may have its first letter changed, added or dropped ("bamsung", "amsung"); a
+# shorter one only swapped with the second: "room", "soil", "ears" are words, not typos of "loom",
+# "oil", "cars" (docs/search.md, "Query semantics").
+MIN_FIRST_LETTER_CHANGE = 6
 
 
 def damerau_levenshtein(a: str, b: str, limit: int) -> int:
@@ -119,10 +123,13 @@ class Vocabulary:
                         seen.add(term)
                         yield term
 
-    def correct(self, word: str, *, exclude: str = "", completions: bool = True) -> str | None:
+    def correct(
+        self, word: str, *, exclude: str = "", completions: bool = True, real_word: bool = False
+    ) -> str | None:
         """Return the catalog word closest to word (ties: most frequent), or None; never
-        ``exclude``, and no word that starts with ``word`` unless ``completions``."""
-        limit = max_distance(word)
+        ``exclude``, and no word that starts with ``word`` unless ``completions``. A
+        ``real_word`` (a catalog word) is only moved one edit, keeping its first letter."""
+        limit = 1 if real_word and max_distance(word) else max_distance(word)
         if not limit:
             return None
         best: tuple[int, int, str] | None = None
@@ -130,8 +137,12 @@ class Vocabulary:
             if term == exclude or (not completions and term.startswith(word)):
                 continue
             distance = damerau_levenshtein(word, term, limit)
-            # A changed first letter is one edit at most ("bamsung"; not "vocals" -> "focal").
-            if distance > limit or (distance > 1 and term[0] != word[0] and term[:2] != word[1::-1]):
+            if distance > limit:
+                continue
+            # A changed first letter: one edit at most, in a long word that is no catalog word
+            # ("bamsung"; not "vocals" -> "focal", "room" -> "loom", "pens" -> "lens").
+            first_changed = term[0] != word[0] and term[:2] != word[1::-1]
+            if first_changed and (distance > 1 or real_word or len(word) < MIN_FIRST_LETTER_CHANGE):
                 continue
             key = (distance, -self.frequency[term], term)
             if best is None or key < best:
@@ -186,8 +197,15 @@ def unknown_words(words: list[str]) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def analyse(words: list[str], *, last_word: str | None) -> tuple[dict[str, str], bool]:
-    """Return ({misspelt word: correction}, whether the last word is a prefix being typed).
+@dataclass
+class Analysis:
+    fixes: dict[str, str]  # {misspelt word: correction}
+    prefix_last: bool  # the last word is a prefix being typed
+    absent: set[str]  # words no catalog word shares a stem with, and with no correction
+
+
+def analyse(words: list[str], *, last_word: str | None) -> Analysis:
+    """Find the misspelt words, the prefix being typed and the words the catalog lacks.
 
     The last word is being typed when it is no catalog word but starts one;
     it is then matched as a prefix and not corrected.
@@ -207,7 +225,8 @@ def analyse(words: list[str], *, last_word: str | None) -> tuple[dict[str, str],
         fix = vocab.correct(word)
         if fix and fix != word:
             fixes[word] = fix
-    return fixes, prefix_last
+    absent = {w for w in unknown if w not in fixes and not (w == last_word and prefix_last)}
+    return Analysis(fixes, prefix_last, absent)
 
 
 MIN_COMPOUND_PART = 3

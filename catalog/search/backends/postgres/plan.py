@@ -107,7 +107,7 @@ def real_word_fixes(plan: SqlPlan, masks: dict[int, int]) -> dict[str, str]:
     if not candidates:
         return {}
     vocab = vocabulary()
-    fixes = {w: vocab.correct(w, exclude=w) for w in candidates}
+    fixes = {w: vocab.correct(w, exclude=w, real_word=True) for w in candidates}
     return {w: fix for w, fix in fixes.items() if fix and fix.rstrip("s") != w.rstrip("s")}
 
 
