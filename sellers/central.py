@@ -61,6 +61,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(Section.PERFORMANCE, "Feedback", "seller:feedback"),
     NavItem(Section.MEMBERS, "Members", "seller:member-list"),
     NavItem(Section.SETTINGS, "Settings", "seller:settings"),
+    NavItem(Section.SETTINGS, "API keys", "seller:api-key-list"),
 )
 
 

@@ -240,3 +240,7 @@ class SellerCentralAccessView(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path}"
+
+
+# Integrator keys live in their own module (ADR 0096); imported here so Django registers the model.
+from sellers.api_keys import SellerApiKey  # noqa: E402, F401

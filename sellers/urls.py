@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from sellers.api import urls_seller as api_key_urls
+
 from . import views
 
 urlpatterns = [
@@ -23,4 +25,6 @@ urlpatterns = [
         views.InvitationRevokeView.as_view(),
         name="invitation-revoke",
     ),
+    # Owners only: integrator keys of the seller API (sellers/api/central.py, ADR 0096).
+    *api_key_urls.urlpatterns,
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("orders.api.urls")),
     path("", include("payments.api.urls")),
     path("", include("fulfillment.api.urls")),
+    path("", include("sellers.api.urls")),
     # Last: any other path under /api/v1/ is a 404 problem document, not the storefront's page.
     re_path(r"^.*$", views.not_found, name="not-found"),
 ]

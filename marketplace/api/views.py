@@ -26,6 +26,10 @@ ENDPOINTS = [
     ("checkout_quote", "api:checkout-quote", "POST: shipping options and totals of the cart to an address."),
     ("orders", "api:order-list", "The signed-in shopper's orders; POST places one (Idempotency-Key)."),
     ("returns", "api:return-create", "POST: ask to return items of a delivered order (Idempotency-Key)."),
+    ("seller_listings", "api:seller-listing-list", "A seller's listings (Api-Key or member)."),
+    ("seller_orders", "api:seller-order-list", "A seller's orders to ship."),
+    ("seller_returns", "api:seller-return-list", "A seller's returns."),
+    ("seller_ledger", "api:seller-ledger", "A seller's balance and statement."),
 ]
 
 

@@ -61,6 +61,8 @@ ACTIONS = (
     "member.joined",
     "member.role_changed",
     "member.removed",
+    "api_key.created",
+    "api_key.revoked",
     "review.published",
     "review.rejected",
     "review.removed",

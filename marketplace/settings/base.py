@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework_api_key",  # integrator keys of sellers, hashed (sellers/api_keys.py, ADR 0096)
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files, served from our own static files
     "django_htmx",

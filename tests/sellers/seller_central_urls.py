@@ -4,6 +4,7 @@ import secrets
 
 from django.utils import timezone
 
+from sellers.api_keys import Scope, SellerApiKey
 from sellers.models import SellerInvitation, SellerMember
 from sellers.services import INVITATION_LIFETIME, invitation_token_hash
 from tests.sellers.factories import SellerMemberFactory
@@ -20,6 +21,8 @@ URL_KWARGS = {
     "invitation-revoke": lambda world: {"pk": world["invitation"].pk},
     "view-as": lambda world: {"pk": world["seller"].pk},
     "view-as-stop": lambda world: {},
+    "api-key-list": lambda world: {},
+    "api-key-revoke": lambda world: {"prefix": world["api_key"].prefix},
 }
 
 # The open URLs: any signed-in user may open them (tests/sellers/test_central_access.py).
@@ -29,7 +32,8 @@ STAFF_ONLY = frozenset({"view-as", "view-as-stop"})
 
 
 def world_extend(world: dict) -> None:
-    """A manager to change or remove, and an invitation waiting (for someone outside the world)."""
+    """A manager to change or remove, an invitation waiting (for someone outside the world), and
+    an integrator key to revoke."""
     world["member"] = SellerMemberFactory(seller=world["seller"], role=SellerMember.Role.MANAGER)
     # Made directly, not by the service, so the world carries no e-mail for other tests to count.
     token = secrets.token_urlsafe(32)
@@ -42,3 +46,6 @@ def world_extend(world: dict) -> None:
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
     world["invitation"], world["invitation_token"] = invitation, token
+    world["api_key"], _ = SellerApiKey.objects.create_key(
+        seller=world["seller"], name="Warehouse sync", scopes=[Scope.LISTINGS_READ], created_by=world["owner"]
+    )
