@@ -119,6 +119,19 @@ def product_initial(product: Product) -> dict:
     }
 
 
+def product_fields(data: dict, request) -> dict:
+    """The services' keyword arguments for the product's own fields (a ProductFieldsForm's data)."""
+    return {
+        "title": data["title"],
+        "brand_name": data["brand"],
+        "category_id": data["category"],
+        "description": data["description"],
+        "attributes_text": data["attributes"],
+        "weight_grams": data["weight_grams"],
+        "uploads": request.FILES.getlist("images"),
+    }
+
+
 def _field_error(form, error: ApplicationError) -> str:
     """Put ``error`` on its field (or the form); return it when it is about the pictures."""
     field = "sku" if isinstance(error, DuplicateSku) else getattr(error, "field", None)
@@ -180,14 +193,8 @@ class ProductNewView(ListingSectionMixin, TemplateView):
                 product = product_submit(
                     seller=self.seller,
                     actor=request.user,
-                    title=data["title"],
-                    brand_name=data["brand"],
-                    category_id=data["category"],
+                    **product_fields(data, request),
                     gtin=data["gtin"],
-                    description=data["description"],
-                    attributes_text=data["attributes"],
-                    weight_grams=data["weight_grams"],
-                    uploads=request.FILES.getlist("images"),
                     sku=data["sku"],
                     condition=data["condition"],
                     condition_note=data["condition_note"],
@@ -226,13 +233,7 @@ class ProductNewView(ListingSectionMixin, TemplateView):
                 product = product_family_submit(
                     seller=self.seller,
                     actor=request.user,
-                    title=data["title"],
-                    brand_name=data["brand"],
-                    category_id=data["category"],
-                    description=data["description"],
-                    attributes_text=data["attributes"],
-                    weight_grams=data["weight_grams"],
-                    uploads=request.FILES.getlist("images"),
+                    **product_fields(data, request),
                     dimensions=theme.dimensions(),
                     variations=variations.offers(),
                 )
@@ -316,14 +317,8 @@ class ProductResubmitView(ListingSectionMixin, TemplateView):
                     seller=self.seller,
                     actor=request.user,
                     product=product,
-                    title=data["title"],
-                    brand_name=data["brand"],
-                    category_id=data["category"],
+                    **product_fields(data, request),
                     gtin=data["gtin"],
-                    description=data["description"],
-                    attributes_text=data["attributes"],
-                    weight_grams=data["weight_grams"],
-                    uploads=request.FILES.getlist("images"),
                 )
             except ApplicationError as error:
                 images_error = _field_error(form, error)

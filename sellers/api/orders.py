@@ -32,6 +32,7 @@ from marketplace.api.schema import problem
 from marketplace.core.inputs import has_control_characters
 from orders.api.idempotency import idempotent
 from orders.api.schema import IDEMPOTENCY_ERRORS, IDEMPOTENCY_KEY, INVALID_BODY
+from orders.api.serializers.orders import ShippingAddressSerializer
 from orders.models import SellerOrder
 from orders.seller_central.services import seller_order_acknowledge
 from sellers.api.auth import SellerApiView, scoped
@@ -83,14 +84,10 @@ class WaitingSerializer(serializers.Serializer):
     lines = serializers.DictField(child=serializers.IntegerField(), help_text="Order line id -> units.")
 
 
-class ShipToSerializer(serializers.Serializer):
-    full_name = serializers.CharField(source="ship_full_name")
-    line1 = serializers.CharField(source="ship_line1")
-    line2 = serializers.CharField(source="ship_line2")
-    city = serializers.CharField(source="ship_city")
-    region = serializers.CharField(source="ship_region")
-    postal_code = serializers.CharField(source="ship_postal_code")
-    country = serializers.CharField(source="ship_country")
+class ShipToSerializer(ShippingAddressSerializer):
+    """Where the parcel goes: the order's shipping address, without the buyer's phone."""
+
+    phone = None
 
 
 class SellerOrderDetailSerializer(SellerOrderSummarySerializer):
