@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench import search as search_bench
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/marketplace_relevance"
 
@@ -44,19 +46,8 @@ def ensure_database(url: str) -> None:
 
 
 def product_count(url: str) -> int:
-    """Products in the database (0 when the catalog tables do not exist yet)."""
-    import psycopg2
-
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('catalog_product') IS NOT NULL")
-            if not cursor.fetchone()[0]:
-                return 0
-            cursor.execute("SELECT count(*) FROM catalog_product")
-            return cursor.fetchone()[0]
-    finally:
-        conn.close()
+    """Products in the database (0 when the catalog tables do not exist yet): bench/search.py's."""
+    return search_bench.product_count(url) or 0
 
 
 def manage(url: str, *args: str) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from catalog.models import Offer
 from catalog.services import product_refresh_buy_box
+from marketplace.core import events
 from marketplace.core.models import AuditEntry
 from sellers.models import SellerMember
 from tests.catalog.factories import OfferFactory, ProductFactory
@@ -57,13 +58,26 @@ def test_the_list_links_each_row_to_its_details_page_which_shows_the_current_val
     assert f'href="{LIST_URL}?status=active"' in page
 
 
-def test_saving_changes_the_sku_and_handling_time_records_it_and_refreshes_the_buy_box(shop, monkeypatch):
-    client, offer = shop["client"], shop["offer"]
-    refreshed = []
-    monkeypatch.setattr("catalog.offer_details._offer_changed", lambda o: refreshed.append(o.pk))
+def changes_announced(client, url, data) -> tuple:
+    """POST ``data`` and return the response and the ``offer.changed`` events it emitted."""
+    seen = []
+    handlers = {name: list(hs) for name, hs in events._handlers.items()}
+    events.subscribe("offer.changed", lambda **payload: seen.append(payload))
+    try:
+        response = client.post(url, data)
+    finally:
+        events._handlers.clear()
+        events._handlers.update(handlers)
+    return response, seen
 
-    response = client.post(
-        edit_url(offer), details(sku="SPK-1-BLK", handling_days="5", back=f"{LIST_URL}?status=active")
+
+def test_saving_changes_the_sku_and_handling_time_records_it_and_refreshes_the_buy_box(shop):
+    client, offer = shop["client"], shop["offer"]
+
+    response, announced = changes_announced(
+        client,
+        edit_url(offer),
+        details(sku="SPK-1-BLK", handling_days="5", back=f"{LIST_URL}?status=active"),
     )
 
     assert response.status_code == 302
@@ -74,7 +88,11 @@ def test_saving_changes_the_sku_and_handling_time_records_it_and_refreshes_the_b
     assert entry.before == {"sku": "SPK-1", "handling_days": 2}
     assert entry.after == {"sku": "SPK-1-BLK", "handling_days": 5}
     assert entry.seller_id == shop["seller"].pk
-    assert refreshed == [offer.pk]
+    # The handling time feeds the buy box and the delivery promise: the product is refreshed.
+    assert [payload["offer_ids"] for payload in announced] == [[offer.pk]]
+    # A SKU alone changes neither: nothing is announced.
+    _response, quiet = changes_announced(client, edit_url(offer), details(sku="SPK-1-B", handling_days="5"))
+    assert quiet == []
     assert "Saved: the details of SPK-1-BLK." in text(client.get(LIST_URL))
 
 
